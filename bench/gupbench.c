@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gupbench front end, in the manner of `perf bench`: one subcommand per
+ * walker workload, triggers and CPU sets as options.
+ */
+#define _GNU_SOURCE
+#include "gupbench.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "version.h"
+
+static const struct walker_ops *const walkers[] = {
+	&walker_vmsplice, &walker_odirect, &walker_gup_test,
+};
+static const struct trigger_ops *const triggers[] = {
+	&trigger_collapse, &trigger_hugetlb_unshare,
+};
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+const struct walker_ops *walker_find(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(walkers); i++)
+		if (!strcmp(walkers[i]->name, name))
+			return walkers[i];
+	return NULL;
+}
+
+const struct trigger_ops *trigger_find(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(triggers); i++)
+		if (!strcmp(triggers[i]->name, name))
+			return triggers[i];
+	return NULL;
+}
+
+void die_input(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("gupbench: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_BAD_INPUT);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: gupbench WORKLOAD [options]     run GUP-fast walkers (+ a trigger)\n"
+"       gupbench list                   list workloads and triggers\n"
+"       gupbench --version | --help\n"
+"\n"
+"Walkers hammer GUP-fast, one pinned thread per CPU; every call is timed\n"
+"into a log-linear histogram (<0.4%% bucket error). A trigger on other CPUs\n"
+"makes the kernel free or unshare page tables, which sends the\n"
+"tlb_remove_table_sync IPIs; each trigger event is timed too.\n"
+"Each run = a timed phase + an untimed phase of the same loop (so the\n"
+"cost of timing is known); warm-up runs are discarded.\n"
+"\n"
+"Workloads:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(walkers); i++)
+		fprintf(f, "  %-16s %s\n", walkers[i]->name, walkers[i]->summary);
+	fprintf(f, "Triggers (--trigger):\n");
+	for (size_t i = 0; i < ARRAY_SIZE(triggers); i++)
+		fprintf(f, "  %-16s %s\n", triggers[i]->name, triggers[i]->summary);
+	fprintf(f,
+"\n"
+"Options:\n"
+"  -C, --walker-cpus LIST   walker CPUs, cpulist syntax (default: all online\n"
+"                           CPUs but the first)\n"
+"  -t, --trigger NAME       trigger to run beside the walkers (default: none)\n"
+"      --trigger-cpus LIST  trigger CPUs (default: first online CPU that is\n"
+"                           not a walker)\n"
+"      --trigger-mm same|other  trigger in the walkers' process or in its own\n"
+"                           (default: other; targeted IPIs can only help other)\n"
+"      --trigger-period-us N  one trigger event per N us (default 0: back to back)\n"
+"  -p, --pages N            pages per GUP-fast call (default 8; 1-4096)\n"
+"  -r, --runs N             measured runs (default 10)\n"
+"      --warmup N           discarded warm-up runs first (default 1)\n"
+"  -T, --run-time SEC       length of each timed and each untimed phase\n"
+"                           (default 1.0)\n"
+"      --inject-ns N        busy-wait N ns inside every timed call: a known\n"
+"                           answer for the statistics (default 0)\n"
+"      --gup-calls N        gup-test: calls per ioctl (default 1024)\n"
+"      --gup-get            gup-test: GUP_FAST_BENCHMARK instead of PIN_FAST\n"
+"      --target PATH        odirect: block device, or directory on a disk\n"
+"                           filesystem (tmpfs refused: it does not pin)\n"
+"      --target-size SIZE   odirect: pattern file size (default 64M)\n"
+"      --unshare-touch N    hugetlb-unshare: pages each child touches (default 4)\n"
+"  -o, --results DIR        parent of the new results directory (default results)\n"
+"      --variant NAME       kernel variant label (default: kernel release)\n"
+"      --label NAME         results directory label (default: scenario name)\n"
+"      --clock              time with clock_gettime() even if a counter exists\n"
+"  -q, --quiet              no progress lines\n"
+"\n"
+"Exit status: 0 done, 1 run failed, 2 bad input, 77 skipped (a kernel\n"
+"feature is missing; the reason is in the results), 130 interrupted.\n");
+}
+
+static unsigned long long parse_u64(const char *opt, const char *s,
+				    unsigned long long lo, unsigned long long hi)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	if (!s || !*s || *s == '-')
+		die_input("%s: '%s' is not a number", opt, s ? s : "");
+	v = strtoull(s, &end, 10);
+	if (errno || *end)
+		die_input("%s: '%s' is not a number", opt, s);
+	if (v < lo || v > hi)
+		die_input("%s: %llu is out of range (%llu-%llu)", opt, v, lo, hi);
+	return v;
+}
+
+static size_t parse_size(const char *opt, const char *s)
+{
+	char *end;
+	unsigned long long v;
+	unsigned int shift = 0;
+
+	errno = 0;
+	if (!s || !*s || *s == '-')
+		die_input("%s: bad size '%s'", opt, s ? s : "");
+	v = strtoull(s, &end, 10);
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30;
+	else if (*end)
+		die_input("%s: bad size '%s' (use N, NK, NM or NG)", opt, s);
+	if (shift && end[1])
+		die_input("%s: bad size '%s' (use N, NK, NM or NG)", opt, s);
+	if (errno || v > (1ull << 40) >> shift)
+		die_input("%s: size '%s' is too large", opt, s);
+	return (size_t)(v << shift);
+}
+
+static void parse_cpus(const char *what, const char *s, cpu_set_t *set)
+{
+	char err[512];
+
+	if (cpulist_parse(s, set, err, sizeof(err)) ||
+	    cpulist_validate(what, set, err, sizeof(err)))
+		die_input("%s", err);
+}
+
+enum {
+	OPT_TRIGGER_CPUS = 256, OPT_TRIGGER_MM, OPT_PERIOD, OPT_WARMUP, OPT_INJECT,
+	OPT_GUP_CALLS, OPT_GUP_GET, OPT_TARGET, OPT_TARGET_SIZE, OPT_TOUCH,
+	OPT_VARIANT, OPT_LABEL, OPT_CLOCK,
+};
+
+static const struct option longopts[] = {
+	{ "walker-cpus", required_argument, NULL, 'C' },
+	{ "trigger", required_argument, NULL, 't' },
+	{ "trigger-cpus", required_argument, NULL, OPT_TRIGGER_CPUS },
+	{ "trigger-mm", required_argument, NULL, OPT_TRIGGER_MM },
+	{ "trigger-period-us", required_argument, NULL, OPT_PERIOD },
+	{ "pages", required_argument, NULL, 'p' },
+	{ "runs", required_argument, NULL, 'r' },
+	{ "warmup", required_argument, NULL, OPT_WARMUP },
+	{ "run-time", required_argument, NULL, 'T' },
+	{ "inject-ns", required_argument, NULL, OPT_INJECT },
+	{ "gup-calls", required_argument, NULL, OPT_GUP_CALLS },
+	{ "gup-get", no_argument, NULL, OPT_GUP_GET },
+	{ "target", required_argument, NULL, OPT_TARGET },
+	{ "target-size", required_argument, NULL, OPT_TARGET_SIZE },
+	{ "unshare-touch", required_argument, NULL, OPT_TOUCH },
+	{ "results", required_argument, NULL, 'o' },
+	{ "variant", required_argument, NULL, OPT_VARIANT },
+	{ "label", required_argument, NULL, OPT_LABEL },
+	{ "clock", no_argument, NULL, OPT_CLOCK },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void check_label(const char *what, const char *s)
+{
+	if (!*s || strlen(s) > 64 || strspn(s, "abcdefghijklmnopqrstuvwxyz"
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-") != strlen(s))
+		die_input("%s '%s': use 1-64 letters, digits, '.', '_', '+' or '-'",
+			  what, s);
+}
+
+static void default_cpus(struct options *o, bool have_w, bool have_t)
+{
+	cpu_set_t online, allowed;
+	int first = -1;
+
+	if (cpulist_online(&online))
+		die_input("cannot read /sys/devices/system/cpu/online");
+	if (!sched_getaffinity(0, sizeof(allowed), &allowed))
+		CPU_AND(&online, &online, &allowed);
+	if (!have_w) {
+		o->walker_cpus = online;
+		if (have_t) {
+			for (int c = 0; c < CPU_SETSIZE; c++)
+				if (CPU_ISSET(c, &o->trigger_cpus))
+					CPU_CLR(c, &o->walker_cpus);
+		} else if (CPU_COUNT(&online) > 1) {
+			CPU_CLR(cpulist_nth(&online, 0), &o->walker_cpus);
+		}
+		if (!CPU_COUNT(&o->walker_cpus))
+			die_input("no CPU left for walkers");
+	}
+	if (o->trigger && !have_t) {
+		for (int c = 0; c < CPU_SETSIZE && first < 0; c++)
+			if (CPU_ISSET(c, &online) && !CPU_ISSET(c, &o->walker_cpus))
+				first = c;
+		if (first < 0)
+			die_input("no CPU left for the trigger: give --walker-cpus and "
+				  "--trigger-cpus");
+		CPU_ZERO(&o->trigger_cpus);
+		CPU_SET(first, &o->trigger_cpus);
+	}
+}
+
+static int cmd_list(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(walkers); i++)
+		printf("walker  %-16s %s\n", walkers[i]->name, walkers[i]->summary);
+	for (size_t i = 0; i < ARRAY_SIZE(triggers); i++)
+		printf("trigger %-16s %s\n", triggers[i]->name, triggers[i]->summary);
+	return 0;
+}
+
+static int cmd_walk(int argc, char **argv)
+{
+	struct options o = {
+		.pages = 8, .runs = 10, .warmup_runs = 1, .run_time = 1.0,
+		.gup_calls = 1024, .gup_pin = true, .target_size = 64u << 20,
+		.unshare_touch = 4, .results_root = "results",
+		.trigger_mm = TRIGGER_MM_OTHER,
+	};
+	bool have_w = false, have_t = false, have_mm = false;
+	char cmdline[4096] = "";
+	size_t off = 0;
+	int c;
+
+	for (int i = 0; i < argc && off < sizeof(cmdline); i++)
+		off += snprintf(cmdline + off, sizeof(cmdline) - off, "%s%s",
+				i ? " " : "", argv[i]);
+	o.walker = argv[1];
+	if (!walker_find(o.walker))
+		die_input("unknown workload '%s' (try 'gupbench list')", o.walker);
+	optind = 2;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "C:t:p:r:T:o:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'C':
+			parse_cpus("--walker-cpus", optarg, &o.walker_cpus);
+			have_w = true;
+			break;
+		case 't':
+			if (!trigger_find(optarg))
+				die_input("unknown trigger '%s' (try 'gupbench list')", optarg);
+			o.trigger = optarg;
+			break;
+		case OPT_TRIGGER_CPUS:
+			parse_cpus("--trigger-cpus", optarg, &o.trigger_cpus);
+			have_t = true;
+			break;
+		case OPT_TRIGGER_MM:
+			if (!strcmp(optarg, "same"))
+				o.trigger_mm = TRIGGER_MM_SAME;
+			else if (!strcmp(optarg, "other"))
+				o.trigger_mm = TRIGGER_MM_OTHER;
+			else
+				die_input("--trigger-mm: '%s' is neither 'same' nor 'other'",
+					  optarg);
+			have_mm = true;
+			break;
+		case OPT_PERIOD:
+			o.trigger_period_us = parse_u64("--trigger-period-us", optarg,
+							0, 10000000);
+			break;
+		case 'p':
+			o.pages = parse_u64("--pages", optarg, 1, 4096);
+			break;
+		case 'r':
+			o.runs = parse_u64("--runs", optarg, 1, 10000);
+			break;
+		case OPT_WARMUP:
+			o.warmup_runs = parse_u64("--warmup", optarg, 0, 100);
+			break;
+		case 'T': {
+			char *end;
+
+			errno = 0;
+			o.run_time = strtod(optarg, &end);
+			if (errno || *end || !(o.run_time >= 0.01 && o.run_time <= 3600))
+				die_input("--run-time: '%s' is not between 0.01 and 3600 seconds",
+					  optarg);
+			break;
+		}
+		case OPT_INJECT:
+			o.inject_ns = parse_u64("--inject-ns", optarg, 0, 1000000000);
+			break;
+		case OPT_GUP_CALLS:
+			o.gup_calls = parse_u64("--gup-calls", optarg, 1, 1000000);
+			break;
+		case OPT_GUP_GET:
+			o.gup_pin = false;
+			break;
+		case OPT_TARGET:
+			o.target = optarg;
+			break;
+		case OPT_TARGET_SIZE:
+			o.target_size = parse_size("--target-size", optarg);
+			if (o.target_size < (1u << 20) || o.target_size % 4096)
+				die_input("--target-size: '%s' must be at least 1M and a "
+					  "multiple of 4K", optarg);
+			break;
+		case OPT_TOUCH:
+			o.unshare_touch = parse_u64("--unshare-touch", optarg, 1, 512);
+			break;
+		case 'o':
+			o.results_root = optarg;
+			break;
+		case OPT_VARIANT:
+			check_label("--variant", optarg);
+			o.variant = optarg;
+			break;
+		case OPT_LABEL:
+			check_label("--label", optarg);
+			o.label = optarg;
+			break;
+		case OPT_CLOCK:
+			o.force_clock = true;
+			break;
+		case 'q':
+			o.quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			die_input("bad option '%s' (see gupbench --help)", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		die_input("unexpected argument '%s'", argv[optind]);
+	if (!o.trigger && (have_t || have_mm || o.trigger_period_us))
+		die_input("--trigger-cpus, --trigger-mm and --trigger-period-us need --trigger");
+	if (o.target && strcmp(o.walker, "odirect"))
+		die_input("--target is only for the odirect workload");
+	default_cpus(&o, have_w, have_t);
+	if (o.trigger && cpulist_overlap(&o.walker_cpus, &o.trigger_cpus)) {
+		char a[256], b[256];
+
+		die_input("walker CPUs %s and trigger CPUs %s overlap",
+			  cpulist_format(&o.walker_cpus, a, sizeof(a)),
+			  cpulist_format(&o.trigger_cpus, b, sizeof(b)));
+	}
+	return run_scenario(&o, cmdline);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_BAD_INPUT;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("gupbench %s\n", GUPBENCH_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "list"))
+		return cmd_list();
+	if (!walker_find(argv[1]))
+		die_input("unknown workload '%s' (try 'gupbench list')", argv[1]);
+	return cmd_walk(argc, argv);
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * gupbench: GUP-fast walkers against page-table-freeing triggers.
+ * One walker or trigger per file, each an ops table the runner drives.
+ */
+#ifndef GUPBENCH_H
+#define GUPBENCH_H
+
+#include "lib/cpulist.h"
+#include "lib/hist.h"
+#include "lib/timing.h"
+
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit statuses. 77 is what meson and automake read as "skipped". */
+enum {
+	EXIT_RUN_FAILED = 1,
+	EXIT_BAD_INPUT = 2,
+	EXIT_SKIPPED = 77,
+	EXIT_INTERRUPTED = 130,
+};
+
+enum trigger_mm { TRIGGER_MM_SAME, TRIGGER_MM_OTHER };
+
+struct options {
+	const char *walker;		/* walker name */
+	const char *trigger;		/* trigger name or NULL */
+	enum trigger_mm trigger_mm;
+	cpu_set_t walker_cpus, trigger_cpus;
+	unsigned int pages;		/* pages per GUP-fast call */
+	unsigned int runs;
+	unsigned int warmup_runs;
+	double run_time;		/* seconds per timed (and untimed) phase */
+	uint64_t inject_ns;
+	unsigned int trigger_period_us;	/* 0: back to back */
+	unsigned int gup_calls;		/* gup-test calls per ioctl */
+	bool gup_pin;			/* gup-test PIN_FAST vs GUP_FAST */
+	const char *target;		/* odirect target */
+	size_t target_size;		/* odirect file size */
+	unsigned int unshare_touch;	/* pages a hugetlb child touches */
+	const char *results_root;
+	const char *variant;
+	const char *label;
+	bool force_clock;
+	bool quiet;
+};
+
+/* One walker thread's state. */
+struct walker {
+	const struct options *opt;
+	int index, cpu;
+	void *priv;			/* workload's own */
+	struct hist hist;		/* this phase's per-call latencies */
+	uint64_t calls;			/* GUP-fast calls in this phase */
+	uint64_t errors;
+	int err_no;
+	char err[256];
+};
+
+/*
+ * A walker. call() is the timed GUP-fast operation; after() is untimed
+ * housekeeping (drain a pipe, verify data). When call() sets
+ * *kernel_ns, that in-kernel time per call is recorded instead of the
+ * user-space time, and *ncalls says how many calls the operation made.
+ * Returns 0, or -1 with w->err set.
+ */
+struct walker_ops {
+	const char *name;
+	const char *summary;
+	/* 0 usable, 1 skip (reason set); run once before any thread starts */
+	int (*probe)(const struct options *opt, char *reason, size_t len);
+	int (*setup)(struct walker *w);
+	int (*call)(struct walker *w, uint64_t *kernel_ns, uint64_t *ncalls);
+	int (*after)(struct walker *w);
+	void (*teardown)(struct walker *w);
+	const char *timed_what;		/* what the timed region holds */
+};
+
+/* One trigger thread's state (lives in the trigger's process). */
+struct trigger {
+	const struct options *opt;
+	int index, cpu;
+	void *priv;
+	char err[256];
+};
+
+struct trigger_ops {
+	const char *name;
+	const char *summary;
+	/* 0 usable, 1 skip (reason); may change system state via sysstate */
+	int (*prepare)(const struct options *opt, char *reason, size_t len);
+	int (*setup)(struct trigger *t);
+	/* one page-table-freeing event; *ns is its update-side latency */
+	int (*event)(struct trigger *t, uint64_t *ns);
+	void (*teardown)(struct trigger *t);
+	/* optional: a global counter that proves events happened */
+	const char *verify_counter;	/* /proc/vmstat field, or NULL */
+	const char *event_what;
+};
+
+extern const struct walker_ops walker_vmsplice, walker_odirect, walker_gup_test;
+extern const struct trigger_ops trigger_collapse, trigger_hugetlb_unshare;
+
+const struct walker_ops *walker_find(const char *name);
+const struct trigger_ops *trigger_find(const char *name);
+
+/* The timer every thread uses (set up once in main). */
+extern struct gb_timer gb_timer;
+
+/* /proc/vmstat field, or -1. */
+long long vmstat_read(const char *field);
+
+/* Runs the walker/trigger scenario; returns an exit status. */
+int run_scenario(const struct options *opt, const char *argv0_line);
+
+/* Front-end helpers. */
+void die_input(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+#endif

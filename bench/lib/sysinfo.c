@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "sysinfo.h"
+#include "cpulist.h"
+#include "sysstate.h"
+
+#include <gsl/gsl_version.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <limits.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "version.h"
+
+char *sysinfo_read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	size_t n;
+
+	if (!f)
+		return NULL;
+	buf = calloc(1, 65536);
+	if (!buf) {
+		fclose(f);
+		return NULL;
+	}
+	n = fread(buf, 1, 65535, f);
+	fclose(f);
+	while (n && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	return buf;
+}
+
+int sysinfo_cmd_line(const char *cmd, char *buf, size_t len)
+{
+	FILE *p = popen(cmd, "r");
+
+	buf[0] = '\0';
+	if (!p)
+		return -1;
+	if (!fgets(buf, (int)len, p))
+		buf[0] = '\0';
+	/* drain the rest so the writer does not get SIGPIPE */
+	while (fgetc(p) != EOF)
+		;
+	buf[strcspn(buf, "\n")] = '\0';
+	return pclose(p) == 0 ? 0 : -1;
+}
+
+static void cpu_model(char *buf, size_t len)
+{
+	static const char *const keys[] = { "model name", "Model", "cpu model", "cpu" };
+	char line[512];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	snprintf(buf, len, "unknown");
+	if (!f)
+		return;
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		rewind(f);
+		while (fgets(line, sizeof(line), f)) {
+			size_t kl = strlen(keys[k]);
+			char *colon = strchr(line, ':');
+
+			if (!colon || strncmp(line, keys[k], kl) ||
+			    (line[kl] != ' ' && line[kl] != '\t' && line[kl] != ':'))
+				continue;
+			colon++;
+			while (*colon == ' ')
+				colon++;
+			colon[strcspn(colon, "\n")] = '\0';
+			snprintf(buf, len, "%s", colon);
+			fclose(f);
+			return;
+		}
+	}
+	fclose(f);
+}
+
+static json_t *file_or_null(const char *path)
+{
+	char buf[512];
+
+	if (sysfs_read(path, buf, sizeof(buf)))
+		return json_null();
+	return json_string(buf);
+}
+
+static json_t *cpus_file(const char *path)
+{
+	cpu_set_t set;
+	char buf[1024];
+
+	if (cpulist_read_file(path, &set))
+		return json_null();
+	return json_string(cpulist_format(&set, buf, sizeof(buf)));
+}
+
+json_t *sysinfo_collect(const char *variant)
+{
+	struct utsname u;
+	char model[256], hash[128], src[64] = "none";
+	char *cmdline = sysinfo_read_file("/proc/cmdline");
+	json_t *j, *thp, *hugetlb, *tools;
+
+	uname(&u);
+	cpu_model(model, sizeof(model));
+
+	/* hash of the running kernel's config */
+	hash[0] = '\0';
+	if (!access("/proc/config.gz", R_OK) &&
+	    !sysinfo_cmd_line("zcat /proc/config.gz | sha256sum", hash, sizeof(hash))) {
+		snprintf(src, sizeof(src), "/proc/config.gz");
+	} else {
+		char cmd[PATH_MAX];
+
+		snprintf(cmd, sizeof(cmd), "sha256sum < /boot/config-%s", u.release);
+		if (!sysinfo_cmd_line(cmd, hash, sizeof(hash)))
+			snprintf(src, sizeof(src), "/boot/config-<release>");
+		else
+			hash[0] = '\0';
+	}
+	hash[strcspn(hash, " ")] = '\0';
+
+	thp = json_pack("{s:o, s:o, s:o, s:o, s:o}",
+		"enabled", file_or_null("/sys/kernel/mm/transparent_hugepage/enabled"),
+		"defrag", file_or_null("/sys/kernel/mm/transparent_hugepage/defrag"),
+		"khugepaged_defrag",
+		file_or_null("/sys/kernel/mm/transparent_hugepage/khugepaged/defrag"),
+		"khugepaged_pages_to_scan",
+		file_or_null("/sys/kernel/mm/transparent_hugepage/khugepaged/pages_to_scan"),
+		"khugepaged_scan_sleep_millisecs",
+		file_or_null("/sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs"));
+	hugetlb = json_pack("{s:o, s:o, s:o}",
+		"nr_hugepages", file_or_null("/proc/sys/vm/nr_hugepages"),
+		"free_hugepages_2048kB",
+		file_or_null("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages"),
+		"resv_hugepages_2048kB",
+		file_or_null("/sys/kernel/mm/hugepages/hugepages-2048kB/resv_hugepages"));
+	tools = json_pack("{s:s, s:s, s:s, s:s}",
+		"gupbench", GUPBENCH_VERSION, "compiler", __VERSION__,
+		"jansson", JANSSON_VERSION, "gsl", GSL_VERSION);
+
+	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s, s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:o}",
+		"variant", variant ? variant : u.release,
+		"kernel_release", u.release, "kernel_version", u.version,
+		"arch", u.machine, "hostname", u.nodename,
+		"cmdline", cmdline,
+		"kernel_config_sha256", hash, "kernel_config_source", src,
+		"cpu_model", model,
+		"cpus_online_count", (int)sysconf(_SC_NPROCESSORS_ONLN),
+		"cpus_configured", (int)sysconf(_SC_NPROCESSORS_CONF),
+		"cpus_online", cpus_file("/sys/devices/system/cpu/online"),
+		"cpus_isolated", cpus_file("/sys/devices/system/cpu/isolated"),
+		"cpus_nohz_full", cpus_file("/sys/devices/system/cpu/nohz_full"),
+		"thp", thp, "hugetlb", hugetlb, "tools", tools);
+	free(cmdline);
+	return j;
+}

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "sysstate.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_SAVED 32
+
+struct saved {
+	char path[256];
+	char old[128];
+};
+
+static struct saved saved[MAX_SAVED];
+static volatile sig_atomic_t nsaved;
+static pid_t owner;
+static volatile sig_atomic_t *stop_flag;
+
+int sysfs_read(const char *path, char *buf, size_t len)
+{
+	char raw[512];
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+	char *lb, *rb;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, raw, sizeof(raw) - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	raw[n] = '\0';
+	raw[strcspn(raw, "\n")] = '\0';
+	lb = strchr(raw, '[');
+	rb = lb ? strchr(lb, ']') : NULL;
+	if (lb && rb) {
+		*rb = '\0';
+		snprintf(buf, len, "%s", lb + 1);
+	} else {
+		snprintf(buf, len, "%s", raw);
+	}
+	return 0;
+}
+
+/* async-signal-safe */
+static int write_value(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+	ssize_t n, len = (ssize_t)strlen(value);
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, value, len);
+	close(fd);
+	return n == len ? 0 : -1;
+}
+
+void sysstate_restore(void)
+{
+	if (owner != getpid())
+		return;
+	while (nsaved > 0) {
+		struct saved *s = &saved[nsaved - 1];
+
+		if (write_value(s->path, s->old)) {
+			static const char msg[] = "gupbench: warning: could not restore ";
+
+			if (write(2, msg, sizeof(msg) - 1) < 0 ||
+			    write(2, s->path, strlen(s->path)) < 0 ||
+			    write(2, "\n", 1) < 0)
+				break;
+		}
+		nsaved--;
+	}
+}
+
+int sysstate_pending(void)
+{
+	return nsaved;
+}
+
+int sysstate_set(const char *path, const char *value, char *err, size_t errlen)
+{
+	static bool registered;
+	struct saved *s;
+
+	if (nsaved >= MAX_SAVED) {
+		snprintf(err, errlen, "too many saved settings");
+		return -1;
+	}
+	s = &saved[nsaved];
+	snprintf(s->path, sizeof(s->path), "%s", path);
+	if (sysfs_read(path, s->old, sizeof(s->old))) {
+		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!registered) {
+		owner = getpid();
+		atexit(sysstate_restore);
+		registered = true;
+	}
+	if (owner != getpid()) {
+		snprintf(err, errlen, "settings may only be changed by one process");
+		return -1;
+	}
+	if (!strcmp(s->old, value))
+		return 0;
+	nsaved++;
+	if (write_value(path, value)) {
+		snprintf(err, errlen, "cannot write '%s' to %s: %s", value, path,
+			 strerror(errno));
+		nsaved--;
+		/* a partial write may still have changed something */
+		write_value(path, s->old);
+		return -1;
+	}
+	return 0;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	if (stop_flag && !*stop_flag) {
+		*stop_flag = 1;
+		return;
+	}
+	sysstate_restore();
+	_exit(130);
+}
+
+void sysstate_install_signals(volatile sig_atomic_t *flag)
+{
+	struct sigaction sa;
+
+	stop_flag = flag;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * System settings the tool changes (THP knobs, nr_hugepages, ...) are
+ * recorded here before the change and written back on success, on error
+ * (atexit) and on SIGINT/SIGTERM, only by the process that changed them.
+ */
+#ifndef GUPBENCH_SYSSTATE_H
+#define GUPBENCH_SYSSTATE_H
+
+#include <signal.h>
+#include <stddef.h>
+
+/*
+ * Read a sysfs/procfs value. Multi-choice files ("always [madvise] never")
+ * give the selected word. Returns 0, -1 when unreadable.
+ */
+int sysfs_read(const char *path, char *buf, size_t len);
+
+/* Write @value to @path, remembering the old value. 0 or -1 (+err). */
+int sysstate_set(const char *path, const char *value, char *err, size_t errlen);
+
+/* Write every remembered value back, newest first. Idempotent. */
+void sysstate_restore(void);
+
+/* Number of settings currently changed. */
+int sysstate_pending(void);
+
+/*
+ * SIGINT/SIGTERM set *@flag; a second signal restores the settings and
+ * exits at once with status 130.
+ */
+void sysstate_install_signals(volatile sig_atomic_t *flag);
+
+#endif

@@ -1,0 +1,752 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The runner: walker threads pinned one per CPU in this process; trigger
+ * threads pinned on their own CPUs, either in this process (--trigger-mm
+ * same) or in a forked process with its own mm (--trigger-mm other).
+ * Each run is a timed phase (every call timed into a histogram) and an
+ * untimed phase of the same loop (calls counted only), so the cost of
+ * timing is known. The first --warmup runs are discarded.
+ */
+#define _GNU_SOURCE
+#include "gupbench.h"
+#include "lib/results.h"
+#include "lib/stats.h"
+#include "lib/sysinfo.h"
+#include "lib/sysstate.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_RUNS 10000
+
+/* Shared with the trigger process (MAP_SHARED), so no pointers inside. */
+struct ctl {
+	volatile sig_atomic_t stop;	/* SIGINT/SIGTERM or end */
+	atomic_int run;			/* run index the triggers record into */
+	atomic_int ready;		/* trigger threads set up */
+	atomic_int failed;		/* a trigger thread failed */
+	char trig_err[256];
+	unsigned int ntrig, nslots;
+	/* followed by: uint64_t events[nslots][ntrig], fails[nslots][ntrig],
+	 * struct hist hist[nslots][ntrig] */
+};
+
+struct gb_timer gb_timer;
+
+static struct ctl *ctl;
+static uint64_t *ctl_events, *ctl_fails;
+static struct hist *ctl_hist;
+static size_t ctl_len;
+
+enum phase { PHASE_TIMED, PHASE_UNTIMED, PHASE_QUIT };
+static atomic_int phase;
+static atomic_int phase_end;
+static pthread_barrier_t bar_start, bar_end;
+
+long long vmstat_read(const char *field)
+{
+	char name[64];
+	long long v;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %lld", name, &v) == 2) {
+		if (!strcmp(name, field)) {
+			fclose(f);
+			return v;
+		}
+	}
+	fclose(f);
+	return -1;
+}
+
+static int pin_self(int cpu)
+{
+	cpu_set_t s;
+
+	CPU_ZERO(&s);
+	CPU_SET(cpu, &s);
+	return pthread_setaffinity_np(pthread_self(), sizeof(s), &s);
+}
+
+static struct hist *trig_hist(unsigned int slot, unsigned int t)
+{
+	return &ctl_hist[slot * ctl->ntrig + t];
+}
+
+/* ---- triggers ---------------------------------------------------------- */
+
+struct trig_thread {
+	pthread_t th;
+	struct trigger t;
+	const struct trigger_ops *ops;
+};
+
+static void sleep_until(struct timespec *next, unsigned int period_us)
+{
+	next->tv_nsec += (long)period_us * 1000;
+	while (next->tv_nsec >= 1000000000L) {
+		next->tv_nsec -= 1000000000L;
+		next->tv_sec++;
+	}
+	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, next, NULL);
+}
+
+static void *trigger_main(void *arg)
+{
+	struct trig_thread *tt = arg;
+	struct trigger *t = &tt->t;
+	struct timespec next;
+
+	if (pin_self(t->cpu) || tt->ops->setup(t)) {
+		if (!t->err[0])
+			snprintf(t->err, sizeof(t->err), "setup on CPU %d failed", t->cpu);
+		snprintf(ctl->trig_err, sizeof(ctl->trig_err), "%s", t->err);
+		atomic_store(&ctl->failed, 1);
+		atomic_fetch_add(&ctl->ready, 1);
+		return NULL;
+	}
+	atomic_fetch_add(&ctl->ready, 1);
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	while (!ctl->stop) {
+		unsigned int slot = (unsigned int)atomic_load(&ctl->run);
+		uint64_t ns = 0;
+		int rc = tt->ops->event(t, &ns);
+
+		if (rc < 0) {
+			snprintf(ctl->trig_err, sizeof(ctl->trig_err), "%s", t->err);
+			atomic_store(&ctl->failed, 1);
+			break;
+		}
+		if (slot < ctl->nslots) {
+			if (rc == 0) {
+				ctl_events[slot * ctl->ntrig + t->index]++;
+				hist_record(trig_hist(slot, t->index), ns);
+			} else {
+				ctl_fails[slot * ctl->ntrig + t->index]++;
+			}
+		}
+		if (t->opt->trigger_period_us)
+			sleep_until(&next, t->opt->trigger_period_us);
+	}
+	tt->ops->teardown(t);
+	return NULL;
+}
+
+/* Runs all trigger threads; returns when ctl->stop is set. */
+static void triggers_run(const struct options *opt, const struct trigger_ops *ops)
+{
+	unsigned int n = ctl->ntrig;
+	struct trig_thread *tt = calloc(n, sizeof(*tt));
+
+	if (!tt) {
+		atomic_store(&ctl->failed, 1);
+		return;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		tt[i].ops = ops;
+		tt[i].t.opt = opt;
+		tt[i].t.index = (int)i;
+		tt[i].t.cpu = cpulist_nth(&opt->trigger_cpus, (int)i);
+		if (pthread_create(&tt[i].th, NULL, trigger_main, &tt[i])) {
+			snprintf(ctl->trig_err, sizeof(ctl->trig_err), "pthread_create failed");
+			atomic_store(&ctl->failed, 1);
+			atomic_fetch_add(&ctl->ready, (int)(n - i));
+			n = i;
+			break;
+		}
+	}
+	for (unsigned int i = 0; i < n; i++)
+		pthread_join(tt[i].th, NULL);
+	free(tt);
+}
+
+static void *triggers_thread(void *arg)
+{
+	const void *const *a = arg;
+
+	triggers_run(a[0], a[1]);
+	return NULL;
+}
+
+/* ---- walkers ----------------------------------------------------------- */
+
+struct walk_thread {
+	pthread_t th;
+	struct walker w;
+	const struct walker_ops *ops;
+	int setup_rc;
+	uint64_t untimed_calls;
+	int failed;
+};
+
+static void *walker_main(void *arg)
+{
+	struct walk_thread *wt = arg;
+	struct walker *w = &wt->w;
+	const struct walker_ops *ops = wt->ops;
+	uint64_t inject = w->opt->inject_ns;
+
+	wt->setup_rc = pin_self(w->cpu) ? -1 : ops->setup(w);
+	if (wt->setup_rc && !w->err[0])
+		snprintf(w->err, sizeof(w->err), "cannot pin to CPU %d", w->cpu);
+	pthread_barrier_wait(&bar_start);	/* setup done */
+
+	for (;;) {
+		int ph;
+
+		pthread_barrier_wait(&bar_start);
+		ph = atomic_load(&phase);
+		if (ph == PHASE_QUIT)
+			break;
+		if (ph == PHASE_TIMED) {
+			hist_reset(&w->hist);
+			w->calls = 0;
+		} else {
+			wt->untimed_calls = 0;
+		}
+		while (!wt->failed && !wt->setup_rc &&
+		       !atomic_load_explicit(&phase_end, memory_order_relaxed)) {
+			uint64_t kns = 0, n = 1, t0 = 0, t1 = 0;
+			int rc;
+
+			if (ph == PHASE_TIMED) {
+				t0 = timer_start(&gb_timer);
+				rc = ops->call(w, &kns, &n);
+				if (inject)
+					timer_spin_ns(&gb_timer, inject);
+				t1 = timer_stop(&gb_timer);
+			} else {
+				rc = ops->call(w, &kns, &n);
+				if (inject)
+					timer_spin_ns(&gb_timer, inject);
+			}
+			if (!rc && ops->after)
+				rc = ops->after(w);
+			if (rc) {
+				wt->failed = 1;
+				break;
+			}
+			if (ph == PHASE_TIMED) {
+				hist_record(&w->hist, kns ? kns + inject :
+					    timer_ns(&gb_timer, t1 - t0));
+				w->calls += n;
+			} else {
+				wt->untimed_calls += n;
+			}
+		}
+		pthread_barrier_wait(&bar_end);
+	}
+	if (!wt->setup_rc || w->priv)
+		ops->teardown(w);
+	return NULL;
+}
+
+/* ---- the run loop ------------------------------------------------------ */
+
+static double now_s(void)
+{
+	return (double)clock_raw_ns() / 1e9;
+}
+
+/* sleeps @secs unless stopped; returns the phase's real length */
+static double phase_run(int ph, double secs)
+{
+	double t0, left;
+
+	atomic_store(&phase, ph);
+	atomic_store(&phase_end, 0);
+	pthread_barrier_wait(&bar_start);
+	t0 = now_s();
+	while (!ctl->stop && !atomic_load(&ctl->failed) && (left = secs - (now_s() - t0)) > 0) {
+		struct timespec ts = { .tv_sec = 0, .tv_nsec = left > 0.05 ? 50000000L :
+				       (long)(left * 1e9) };
+
+		nanosleep(&ts, NULL);
+	}
+	atomic_store(&phase_end, 1);
+	pthread_barrier_wait(&bar_end);
+	return now_s() - t0;
+}
+
+struct run_result {
+	struct hist_summary w, t;
+	double calls_per_s, untimed_calls_per_s, timing_cost_pct;
+	double events_per_s;
+	uint64_t calls, events, fails;
+	long long verify;
+};
+
+static const char *const csv_header =
+	"run,variant,walker,trigger,trigger_mm,pages,inject_ns,"
+	"walker_calls,walker_calls_per_s,untimed_calls_per_s,timing_cost_pct,"
+	"walker_min_ns,walker_p50_ns,walker_p90_ns,walker_p99_ns,walker_p999_ns,"
+	"walker_max_ns,walker_mean_ns,trigger_events,trigger_failed,"
+	"trigger_events_per_s,trigger_p50_ns,trigger_p99_ns,trigger_max_ns,"
+	"trigger_mean_ns,verify_counter_delta\n";
+
+static const char *mm_name(const struct options *opt)
+{
+	return opt->trigger_mm == TRIGGER_MM_SAME ? "same" : "other";
+}
+
+static json_t *options_json(const struct options *opt)
+{
+	char wc[1024], tc[1024];
+
+	cpulist_format(&opt->walker_cpus, wc, sizeof(wc));
+	cpulist_format(&opt->trigger_cpus, tc, sizeof(tc));
+	return json_pack("{s:s, s:s?, s:s?, s:s, s:s, s:i, s:i, s:i, s:f, s:I, s:i, s:i, s:b, s:s?, s:I, s:i}",
+		"walker", opt->walker, "trigger", opt->trigger,
+		"trigger_mm", opt->trigger ? mm_name(opt) : NULL,
+		"walker_cpus", wc, "trigger_cpus", opt->trigger ? tc : "",
+		"pages", opt->pages, "runs", opt->runs, "warmup_runs", opt->warmup_runs,
+		"run_time_s", opt->run_time, "inject_ns", (json_int_t)opt->inject_ns,
+		"trigger_period_us", opt->trigger_period_us,
+		"gup_calls_per_ioctl", opt->gup_calls, "gup_pin", opt->gup_pin,
+		"target", opt->target, "target_size", (json_int_t)opt->target_size,
+		"unshare_touch_pages", opt->unshare_touch);
+}
+
+static json_t *timer_json(void)
+{
+	return json_pack("{s:s, s:s, s:f, s:f, s:f, s:f, s:s}",
+		"source", gb_timer.name, "why", gb_timer.why,
+		"ns_per_tick", gb_timer.ns_per_tick,
+		"overhead_min_ns", gb_timer.overhead_min_ns,
+		"overhead_median_ns", gb_timer.overhead_median_ns,
+		"resolution_ns", gb_timer.resolution_ns,
+		"overhead_note", "cost of one back-to-back start/stop pair; it is inside every timed call");
+}
+
+/* process everything for run @r (1-based) and write run-NNN.json */
+static int collect_run(struct results *res, const struct options *opt,
+		       const struct trigger_ops *tops, struct walk_thread *wt,
+		       unsigned int nwalk, unsigned int r, unsigned int slot, double timed_s,
+		       double untimed_s, long long verify, struct run_result *rr,
+		       FILE *csv)
+{
+	struct hist *all = malloc(sizeof(*all)), *tall = malloc(sizeof(*tall));
+	json_t *j, *threads = json_array(), *trig = json_null();
+	uint64_t untimed = 0;
+	char name[32];
+	int ret;
+
+	if (!all || !tall)
+		abort();
+	hist_reset(all);
+	hist_reset(tall);
+	memset(rr, 0, sizeof(*rr));
+	for (unsigned int i = 0; i < nwalk; i++) {
+		struct hist_summary s;
+
+		hist_merge(all, &wt[i].w.hist);
+		rr->calls += wt[i].w.calls;
+		untimed += wt[i].untimed_calls;
+		hist_summarise(&wt[i].w.hist, &s);
+		json_array_append_new(threads, json_pack("{s:i, s:I, s:I, s:o}",
+			"cpu", wt[i].w.cpu, "calls", (json_int_t)wt[i].w.calls,
+			"untimed_calls", (json_int_t)wt[i].untimed_calls,
+			"latency", hist_summary_to_json(&s)));
+	}
+	hist_summarise(all, &rr->w);
+	rr->calls_per_s = rr->calls / timed_s;
+	rr->untimed_calls_per_s = untimed / untimed_s;
+	rr->timing_cost_pct = rr->calls_per_s > 0 ?
+		(rr->untimed_calls_per_s / rr->calls_per_s - 1.0) * 100.0 : 0;
+	rr->verify = verify;
+	if (tops) {
+		for (unsigned int t = 0; t < ctl->ntrig; t++) {
+			hist_merge(tall, trig_hist(slot, t));
+			rr->events += ctl_events[slot * ctl->ntrig + t];
+			rr->fails += ctl_fails[slot * ctl->ntrig + t];
+		}
+		hist_summarise(tall, &rr->t);
+		rr->events_per_s = rr->events / (timed_s + untimed_s);
+		trig = json_pack("{s:s, s:s, s:s, s:I, s:I, s:f, s:o, s:o, s:s?, s:I}",
+			"name", tops->name, "mm", mm_name(opt), "timed", tops->event_what,
+			"events", (json_int_t)rr->events, "failed_events", (json_int_t)rr->fails,
+			"events_per_s", rr->events_per_s,
+			"latency", hist_summary_to_json(&rr->t), "histogram", hist_to_json(tall),
+			"verify_counter", tops->verify_counter,
+			"verify_counter_delta", (json_int_t)verify);
+	}
+	j = json_pack("{s:i, s:{s:f, s:I, s:f, s:o, s:o, s:o}, s:{s:f, s:I, s:f}, s:f, s:o}",
+		"run", r,
+		"timed", "duration_s", timed_s, "calls", (json_int_t)rr->calls,
+		"calls_per_s", rr->calls_per_s, "latency", hist_summary_to_json(&rr->w),
+		"histogram", hist_to_json(all), "threads", threads,
+		"untimed", "duration_s", untimed_s, "calls", (json_int_t)untimed,
+		"calls_per_s", rr->untimed_calls_per_s,
+		"timing_cost_pct", rr->timing_cost_pct, "trigger", trig);
+	snprintf(name, sizeof(name), "run-%03u.json", r);
+	ret = results_write_json(res, name, j);
+	json_decref(j);
+	fprintf(csv, "%u,%s,%s,%s,%s,%u,%llu,%llu,%.1f,%.1f,%.3f,%.0f,%.1f,%.1f,%.1f,%.1f,%.0f,%.2f,"
+		"%llu,%llu,%.2f,%.1f,%.1f,%.0f,%.1f,%lld\n",
+		r, json_string_value(json_object_get(res->manifest, "variant")),
+		opt->walker, opt->trigger ? opt->trigger : "none",
+		opt->trigger ? mm_name(opt) : "", opt->pages,
+		(unsigned long long)opt->inject_ns, (unsigned long long)rr->calls,
+		rr->calls_per_s, rr->untimed_calls_per_s, rr->timing_cost_pct,
+		rr->w.min, rr->w.p50, rr->w.p90, rr->w.p99, rr->w.p999, rr->w.max, rr->w.mean,
+		(unsigned long long)rr->events, (unsigned long long)rr->fails,
+		rr->events_per_s, rr->t.p50, rr->t.p99, rr->t.max, rr->t.mean, verify);
+	free(all);
+	free(tall);
+	return ret;
+}
+
+struct metric {
+	const char *name, *unit;
+	size_t off;
+	bool trigger;
+};
+
+#define M(n, u, f, t) { n, u, offsetof(struct run_result, f), t }
+static const struct metric metrics[] = {
+	M("walker_p50", "ns", w.p50, false),
+	M("walker_p90", "ns", w.p90, false),
+	M("walker_p99", "ns", w.p99, false),
+	M("walker_p99.9", "ns", w.p999, false),
+	M("walker_max", "ns", w.max, false),
+	M("walker_mean", "ns", w.mean, false),
+	M("walker_calls_per_s", "calls/s", calls_per_s, false),
+	M("untimed_calls_per_s", "calls/s", untimed_calls_per_s, false),
+	M("timing_cost", "%", timing_cost_pct, false),
+	M("trigger_p50", "ns", t.p50, true),
+	M("trigger_p99", "ns", t.p99, true),
+	M("trigger_max", "ns", t.max, true),
+	M("trigger_mean", "ns", t.mean, true),
+	M("trigger_events_per_s", "events/s", events_per_s, true),
+};
+#undef M
+
+static json_t *summarise_runs(const struct options *opt, struct run_result *rr,
+			      unsigned int n, bool print)
+{
+	json_t *j = json_object();
+	double *x = malloc(n * sizeof(*x));
+
+	if (!x)
+		abort();
+	if (print)
+		printf("%-22s %10s %10s %22s %9s   (%u runs)\n", "metric", "median", "mean",
+		       "95% CI of mean", "sd", n);
+	for (size_t m = 0; m < sizeof(metrics) / sizeof(metrics[0]); m++) {
+		struct sample_stats s;
+		json_t *js;
+
+		if (metrics[m].trigger && !opt->trigger)
+			continue;
+		for (unsigned int i = 0; i < n; i++)
+			x[i] = *(double *)((char *)&rr[i] + metrics[m].off);
+		stats_describe(x, n, &s);
+		js = stats_to_json(&s);
+		json_object_set_new(js, "unit", json_string(metrics[m].unit));
+		json_object_set_new(j, metrics[m].name, js);
+		if (print)
+			printf("%-22s %10.1f %10.1f [%9.1f, %9.1f] %9.1f   %s\n",
+			       metrics[m].name, s.median, s.mean, s.ci95_lo, s.ci95_hi,
+			       s.sd, metrics[m].unit);
+	}
+	free(x);
+	return j;
+}
+
+static int ctl_alloc(unsigned int nslots, unsigned int ntrig)
+{
+	size_t n = (size_t)nslots * (ntrig ? ntrig : 1);
+
+	ctl_len = sizeof(*ctl) + 2 * n * sizeof(uint64_t) + n * sizeof(struct hist);
+	ctl = mmap(NULL, ctl_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (ctl == MAP_FAILED)
+		return -1;
+	ctl->nslots = nslots;
+	ctl->ntrig = ntrig;
+	ctl_events = (uint64_t *)(ctl + 1);
+	ctl_fails = ctl_events + n;
+	ctl_hist = (struct hist *)(ctl_fails + n);
+	for (size_t i = 0; i < n; i++)
+		hist_reset(&ctl_hist[i]);
+	return 0;
+}
+
+static const char *virt_note(void)
+{
+	char *ci = sysinfo_read_file("/proc/cpuinfo");
+	const char *note = NULL;
+
+	if (ci && strstr(ci, " hypervisor"))
+		note = "running in a virtual machine: timings include virtualisation "
+		       "effects and are not bare-metal results";
+	if (ci && strstr(ci, "QEMU Virtual CPU"))
+		note = "QEMU guest (TCG software emulation likely): timings are NOT "
+		       "hardware timings; use IPI counts and function only";
+	free(ci);
+	return note;
+}
+
+int run_scenario(const struct options *opt, const char *cmdline)
+{
+	const struct walker_ops *wops = walker_find(opt->walker);
+	const struct trigger_ops *tops = opt->trigger ? trigger_find(opt->trigger) : NULL;
+	unsigned int nwalk = CPU_COUNT(&opt->walker_cpus);
+	unsigned int ntrig = tops ? CPU_COUNT(&opt->trigger_cpus) : 0;
+	unsigned int nslots = opt->warmup_runs + opt->runs + 1;
+	struct walk_thread *wt = NULL;
+	struct run_result *rr = NULL;
+	struct results res;
+	char err[512], label[128], wc[256], tc[256], tbuf[32];
+	const char *status = "failed", *why = NULL, *note;
+	pthread_t trig_th;
+	const void *trig_args[2] = { opt, tops };
+	pid_t child = -1;
+	bool trig_thread = false;
+	FILE *csv = NULL;
+	int ret = EXIT_RUN_FAILED;
+	unsigned int done = 0;
+
+	timer_init(&gb_timer, opt->force_clock);
+	if (opt->label)
+		snprintf(label, sizeof(label), "%s", opt->label);
+	else if (tops)
+		snprintf(label, sizeof(label), "%s-%s-%s", wops->name, tops->name,
+			 mm_name(opt));
+	else
+		snprintf(label, sizeof(label), "%s", wops->name);
+	if (results_create(&res, opt->results_root, label, err, sizeof(err)))
+		die_input("%s", err);
+	if (ctl_alloc(nslots, ntrig))
+		die_input("cannot allocate shared memory: %s", strerror(errno));
+	sysstate_install_signals(&ctl->stop);
+
+	{
+		json_t *sys = sysinfo_collect(opt->variant);
+
+		json_object_update(res.manifest, sys);
+		json_decref(sys);
+	}
+	note = virt_note();
+	json_object_set_new(res.manifest, "command", json_string(cmdline));
+	json_object_set_new(res.manifest, "start_time",
+			    json_string(results_now(tbuf, sizeof(tbuf))));
+	json_object_set_new(res.manifest, "options", options_json(opt));
+	json_object_set_new(res.manifest, "timer", timer_json());
+	json_object_set_new(res.manifest, "timed_region", json_string(wops->timed_what));
+	json_object_set_new(res.manifest, "timing_note", note ? json_string(note) : json_null());
+	results_write_json(&res, "manifest.json", res.manifest);
+
+	cpulist_format(&opt->walker_cpus, wc, sizeof(wc));
+	cpulist_format(&opt->trigger_cpus, tc, sizeof(tc));
+	if (!opt->quiet)
+		fprintf(stderr, "gupbench: %s walkers on CPUs %s%s%s%s%s%s, %u+%u runs of "
+			"2 x %.2f s; timer %s (%.1f ns per start/stop); results in %s\n",
+			wops->name, wc, tops ? ", " : "", tops ? tops->name : "",
+			tops ? " trigger on CPUs " : "", tops ? tc : "",
+			tops ? (opt->trigger_mm == TRIGGER_MM_SAME ? " (same mm)" : " (other mm)") : "",
+			opt->warmup_runs, opt->runs, opt->run_time, gb_timer.name,
+			gb_timer.overhead_median_ns, res.dir);
+
+	if (wops->probe && wops->probe(opt, err, sizeof(err))) {
+		results_skip(&res, wops->name, err);
+		status = "skipped";
+		why = err;
+		ret = EXIT_SKIPPED;
+		goto out;
+	}
+	if (tops && tops->prepare(opt, err, sizeof(err))) {
+		results_skip(&res, tops->name, err);
+		status = "skipped";
+		why = err;
+		ret = EXIT_SKIPPED;
+		goto out;
+	}
+
+	/* triggers first, so an other-mm child forks from one thread */
+	if (tops && opt->trigger_mm == TRIGGER_MM_OTHER) {
+		fflush(NULL);
+		child = fork();
+		if (child < 0) {
+			why = "fork failed";
+			goto out;
+		}
+		if (child == 0) {
+			triggers_run(opt, tops);
+			_exit(0);
+		}
+	} else if (tops) {
+		if (pthread_create(&trig_th, NULL, triggers_thread, trig_args)) {
+			why = "pthread_create failed";
+			goto out;
+		}
+		trig_thread = true;
+	}
+	while (tops && atomic_load(&ctl->ready) < (int)ntrig && !ctl->stop)
+		usleep(1000);
+	if (tops && atomic_load(&ctl->failed)) {
+		snprintf(err, sizeof(err), "trigger %s: %s", tops->name, ctl->trig_err);
+		why = err;
+		goto out;
+	}
+
+	wt = calloc(nwalk, sizeof(*wt));
+	rr = calloc(opt->runs, sizeof(*rr));
+	if (!wt || !rr)
+		abort();
+	pthread_barrier_init(&bar_start, NULL, nwalk + 1);
+	pthread_barrier_init(&bar_end, NULL, nwalk + 1);
+	for (unsigned int i = 0; i < nwalk; i++) {
+		wt[i].ops = wops;
+		wt[i].w.opt = opt;
+		wt[i].w.index = (int)i;
+		wt[i].w.cpu = cpulist_nth(&opt->walker_cpus, (int)i);
+		if (pthread_create(&wt[i].th, NULL, walker_main, &wt[i]))
+			abort();
+	}
+	pthread_barrier_wait(&bar_start);	/* walkers set up */
+	for (unsigned int i = 0; i < nwalk; i++) {
+		if (wt[i].setup_rc) {
+			snprintf(err, sizeof(err), "walker on CPU %d: %s", wt[i].w.cpu,
+				 wt[i].w.err);
+			why = err;
+		}
+	}
+
+	csv = results_open(&res, "summary.csv");
+	if (!csv) {
+		why = "cannot write summary.csv";
+	} else {
+		fputs(csv_header, csv);
+	}
+	for (unsigned int r = 0; !why && r < opt->warmup_runs + opt->runs; r++) {
+		bool warm = r < opt->warmup_runs;
+		unsigned int slot = r + 1;	/* slot 0: before the first run */
+		long long v0 = -1, v1 = -1;
+		double ts, us;
+
+		atomic_store(&ctl->run, (int)slot);
+		if (tops && tops->verify_counter)
+			v0 = vmstat_read(tops->verify_counter);
+		ts = phase_run(PHASE_TIMED, opt->run_time);
+		us = phase_run(PHASE_UNTIMED, opt->run_time);
+		atomic_store(&ctl->run, (int)nslots);	/* park the triggers */
+		if (tops && tops->verify_counter)
+			v1 = vmstat_read(tops->verify_counter);
+		for (unsigned int i = 0; i < nwalk; i++) {
+			if (wt[i].failed) {
+				snprintf(err, sizeof(err), "walker on CPU %d: %s",
+					 wt[i].w.cpu, wt[i].w.err);
+				why = err;
+			}
+		}
+		if (tops && atomic_load(&ctl->failed)) {
+			snprintf(err, sizeof(err), "trigger %s: %s", tops->name, ctl->trig_err);
+			why = err;
+		}
+		if (ctl->stop) {
+			status = "interrupted";
+			why = "interrupted by a signal";
+			break;
+		}
+		if (why)
+			break;
+		if (warm) {
+			if (!opt->quiet)
+				fprintf(stderr, "  warm-up %u/%u done (discarded)\n", r + 1,
+					opt->warmup_runs);
+			continue;
+		}
+		for (unsigned int i = 0; i < nwalk && !why; i++) {
+			if (!wt[i].w.calls || !wt[i].untimed_calls) {
+				snprintf(err, sizeof(err), "walker on CPU %d completed no "
+					 "call in a %.2f s phase", wt[i].w.cpu, opt->run_time);
+				why = err;
+			}
+		}
+		if (why)
+			break;
+		if (collect_run(&res, opt, tops, wt, nwalk, done + 1, slot, ts, us,
+				(v0 >= 0 && v1 >= 0) ? v1 - v0 : -1, &rr[done], csv)) {
+			why = "cannot write run results";
+			break;
+		}
+		if (!opt->quiet)
+			fprintf(stderr, "  run %u/%u: %llu calls, p50 %.0f ns, p99 %.0f ns%s",
+				done + 1, opt->runs, (unsigned long long)rr[done].calls,
+				rr[done].w.p50, rr[done].w.p99, tops ? "" : "\n");
+		if (!opt->quiet && tops)
+			fprintf(stderr, "; %s: %llu events (%llu failed), p50 %.0f ns\n",
+				tops->name, (unsigned long long)rr[done].events,
+				(unsigned long long)rr[done].fails, rr[done].t.p50);
+		done++;
+	}
+	atomic_store(&phase, PHASE_QUIT);
+	pthread_barrier_wait(&bar_start);
+	for (unsigned int i = 0; i < nwalk; i++)
+		pthread_join(wt[i].th, NULL);
+
+	if (!why && done == opt->runs) {
+		json_t *sum;
+
+		if (results_close(&res, "summary.csv", csv)) {
+			why = "cannot write summary.csv";
+		} else {
+			csv = NULL;
+			printf("\ngupbench %s, %u pages/call, walkers on CPUs %s", wops->name,
+			       opt->pages, wc);
+			if (tops)
+				printf("; trigger %s (%s mm) on CPUs %s", tops->name,
+				       mm_name(opt), tc);
+			printf("\nkernel %s; timer %s, %.1f ns per start/stop pair (median); "
+			       "inject %llu ns\n",
+			       json_string_value(json_object_get(res.manifest, "kernel_release")),
+			       gb_timer.name, gb_timer.overhead_median_ns,
+			       (unsigned long long)opt->inject_ns);
+			sum = summarise_runs(opt, rr, done, true);
+			json_object_set_new(sum, "runs", json_integer(done));
+			results_write_json(&res, "summary.json", sum);
+			json_decref(sum);
+			if (note)
+				printf("note: %s\n", note);
+			printf("results: %s\n", res.dir);
+			status = "complete";
+			ret = 0;
+		}
+	}
+out:
+	ctl->stop = 1;
+	if (trig_thread)
+		pthread_join(trig_th, NULL);
+	if (child > 0) {
+		int st;
+
+		while (waitpid(child, &st, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (csv) {
+		fclose(csv);
+	}
+	if (!strcmp(status, "interrupted"))
+		ret = EXIT_INTERRUPTED;
+	if (ret && ret != EXIT_SKIPPED && why && strcmp(status, "interrupted"))
+		fprintf(stderr, "gupbench: error: %s\n", why);
+	sysstate_restore();
+	json_object_set_new(res.manifest, "runs_completed", json_integer(done));
+	results_finish(&res, status, why);
+	if (ret == EXIT_INTERRUPTED)
+		fprintf(stderr, "gupbench: interrupted; %s marked incomplete\n", res.dir);
+	free(wt);
+	free(rr);
+	sysstate_install_signals(NULL);
+	munmap(ctl, ctl_len);
+	return ret;
+}

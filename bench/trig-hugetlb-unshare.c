@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hugetlb-unshare trigger: a MAP_SHARED hugetlb mapping covering one
+ * PUD-aligned 1 GiB range, so that its PMD table can be shared
+ * (CONFIG_HUGETLB_PMD_PAGE_TABLE_SHARING). Each event forks a child that
+ * touches a few pages (its faults share the parent's PMD table through
+ * huge_pmd_share()) and then munmap()s the range: huge_pmd_unshare() drops
+ * the child's reference and the unshared-tables flush syncs lockless
+ * walkers. The child's munmap() is the timed update-side latency; the
+ * child then exits. This is the fork pattern of the regression report in
+ * the brief. The huge pages are reserved first and given back at exit.
+ */
+#define _GNU_SOURCE
+#include "gupbench.h"
+#include "lib/sysstate.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define NR_HUGEPAGES "/proc/sys/vm/nr_hugepages"
+#define PUD_SIZE_ (1ul << 30)
+
+struct hu {
+	char *raw, *base;
+	size_t raw_len;
+	volatile uint64_t *slot;	/* shared page: child's munmap time */
+};
+
+static long hpage_size(void)
+{
+	char line[256];
+	long kb = 0;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Hugepagesize: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb * 1024;
+}
+
+static long read_long(const char *path)
+{
+	char buf[64];
+
+	if (sysfs_read(path, buf, sizeof(buf)))
+		return -1;
+	return atol(buf);
+}
+
+static int hu_prepare(const struct options *opt, char *reason, size_t len)
+{
+	long hsz = hpage_size(), need, nr, freep, got;
+	char path[128], val[32], err[256];
+	unsigned int nthreads = CPU_COUNT(&opt->trigger_cpus);
+
+	if (hsz <= 0 || read_long(NR_HUGEPAGES) < 0) {
+		snprintf(reason, len, "no hugetlb support (CONFIG_HUGETLBFS off?)");
+		return 1;
+	}
+	if (PUD_SIZE_ % hsz) {
+		snprintf(reason, len, "huge page size %ld does not divide 1 GiB", hsz);
+		return 1;
+	}
+	need = (long)(PUD_SIZE_ / hsz) * nthreads;
+	snprintf(path, sizeof(path),
+		 "/sys/kernel/mm/hugepages/hugepages-%ldkB/free_hugepages", hsz / 1024);
+	nr = read_long(NR_HUGEPAGES);
+	freep = read_long(path);
+	if (freep < need) {
+		snprintf(val, sizeof(val), "%ld", nr + need - freep);
+		if (sysstate_set(NR_HUGEPAGES, val, err, sizeof(err))) {
+			snprintf(reason, len, "cannot reserve %ld huge pages: %s%s", need,
+				 err, geteuid() ? " (needs root)" : "");
+			return 1;
+		}
+	}
+	got = read_long(path);
+	if (got < need) {
+		snprintf(reason, len, "no huge pages obtainable: %ld of %ld free "
+			 "(%ld kB each) after raising nr_hugepages", got, need, hsz / 1024);
+		sysstate_restore();
+		return 1;
+	}
+	return 0;
+}
+
+static int hu_setup(struct trigger *t)
+{
+	struct hu *h = calloc(1, sizeof(*h));
+	char *want;
+
+	if (!h)
+		return -1;
+	t->priv = h;
+	h->slot = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (h->slot == MAP_FAILED) {
+		h->slot = NULL;
+		snprintf(t->err, sizeof(t->err), "mmap: %s", strerror(errno));
+		return -1;
+	}
+	/* reserve 2 GiB of address space, place the mapping 1 GiB-aligned */
+	h->raw_len = 2 * PUD_SIZE_;
+	h->raw = mmap(NULL, h->raw_len, PROT_NONE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (h->raw == MAP_FAILED) {
+		h->raw = NULL;
+		snprintf(t->err, sizeof(t->err), "mmap reserve: %s", strerror(errno));
+		return -1;
+	}
+	want = (char *)(((uintptr_t)h->raw + PUD_SIZE_ - 1) & ~(PUD_SIZE_ - 1));
+	h->base = mmap(want, PUD_SIZE_, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS | MAP_HUGETLB | MAP_FIXED, -1, 0);
+	if (h->base == MAP_FAILED) {
+		h->base = NULL;
+		snprintf(t->err, sizeof(t->err), "mmap 1 GiB MAP_HUGETLB: %s",
+			 strerror(errno));
+		return -1;
+	}
+	/* the parent's fault allocates the PMD table children will share */
+	h->base[0] = 1;
+	return 0;
+}
+
+static int hu_event(struct trigger *t, uint64_t *ns)
+{
+	struct hu *h = t->priv;
+	unsigned int touch = t->opt->unshare_touch;
+	int status;
+	pid_t pid;
+
+	*h->slot = 0;
+	pid = fork();
+	if (pid < 0) {
+		snprintf(t->err, sizeof(t->err), "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		uint64_t t0, t1;
+
+		for (unsigned int i = 0; i < touch; i++)
+			h->base[(size_t)i * (PUD_SIZE_ / touch)] += 1;
+		t0 = timer_start(&gb_timer);
+		if (munmap(h->base, PUD_SIZE_))
+			_exit(3);
+		t1 = timer_stop(&gb_timer);
+		*h->slot = timer_ns(&gb_timer, t1 - t0) | 1ull << 63;
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) || !(*h->slot >> 63)) {
+		snprintf(t->err, sizeof(t->err), "unshare child failed (status %#x)",
+			 status);
+		return -1;
+	}
+	*ns = *h->slot & ~(1ull << 63);
+	return 0;
+}
+
+static void hu_teardown(struct trigger *t)
+{
+	struct hu *h = t->priv;
+
+	if (!h)
+		return;
+	if (h->raw)
+		munmap(h->raw, h->raw_len);	/* covers base too */
+	if (h->slot)
+		munmap((void *)h->slot, 4096);
+	free(h);
+	t->priv = NULL;
+}
+
+const struct trigger_ops trigger_hugetlb_unshare = {
+	.name = "hugetlb-unshare",
+	.summary = "fork children that share a 1 GiB hugetlb PMD table and unmap it",
+	.prepare = hu_prepare,
+	.setup = hu_setup,
+	.event = hu_event,
+	.teardown = hu_teardown,
+	.event_what = "the child's munmap() of its 1 GiB shared hugetlb range (PMD unshare)",
+};
