@@ -56,6 +56,8 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: gupbench WORKLOAD [options]     run GUP-fast walkers (+ a trigger)\n"
 "       gupbench list                   list workloads and triggers\n"
+"       gupbench model [options]        cost of the walker start/end sequences\n"
+"       gupbench litmus [options]       barrier-pairing store-buffering test\n"
 "       gupbench --version | --help\n"
 "\n"
 "Walkers hammer GUP-fast, one pinned thread per CPU; every call is timed\n"
@@ -385,6 +387,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "list"))
 		return cmd_list();
+	if (!strcmp(argv[1], "model"))
+		return cmd_model(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "litmus"))
+		return cmd_litmus(argc - 1, argv + 1);
 	if (!walker_find(argv[1]))
 		die_input("unknown workload '%s' (try 'gupbench list')", argv[1]);
 	return cmd_walk(argc, argv);

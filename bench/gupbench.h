@@ -117,6 +117,10 @@ long long vmstat_read(const char *field);
 /* Runs the walker/trigger scenario; returns an exit status. */
 int run_scenario(const struct options *opt, const char *argv0_line);
 
+/* Subcommands that are not walkers (bench/model.c, bench/litmus.c). */
+int cmd_model(int argc, char **argv);
+int cmd_litmus(int argc, char **argv);
+
 /* Front-end helpers. */
 void die_input(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
