@@ -3,7 +3,6 @@
  * gupbench front end, in the manner of `perf bench`: one subcommand per
  * walker workload, triggers and CPU sets as options.
  */
-#define _GNU_SOURCE
 #include "gupbench.h"
 
 #include <errno.h>
@@ -359,6 +358,8 @@ static int cmd_walk(int argc, char **argv)
 		die_input("--trigger-cpus, --trigger-mm and --trigger-period-us need --trigger");
 	if (o.target && strcmp(o.walker, "odirect"))
 		die_input("--target is only for the odirect workload");
+	if (walker_find(o.walker)->check)
+		walker_find(o.walker)->check(&o);
 	default_cpus(&o, have_w, have_t);
 	if (o.trigger && cpulist_overlap(&o.walker_cpus, &o.trigger_cpus)) {
 		char a[256], b[256];

@@ -71,7 +71,12 @@ struct walker {
 struct walker_ops {
 	const char *name;
 	const char *summary;
-	/* 0 usable, 1 skip (reason set); run once before any thread starts */
+	/* validates the options; calls die_input() on bad input */
+	void (*check)(const struct options *opt);
+	/*
+	 * 0 usable, 1 skip, -1 error (reason set either way); runs once in
+	 * the main process before any thread starts
+	 */
 	int (*probe)(const struct options *opt, char *reason, size_t len);
 	int (*setup)(struct walker *w);
 	int (*call)(struct walker *w, uint64_t *kernel_ns, uint64_t *ncalls);
@@ -94,7 +99,10 @@ struct trigger_ops {
 	/* 0 usable, 1 skip (reason); may change system state via sysstate */
 	int (*prepare)(const struct options *opt, char *reason, size_t len);
 	int (*setup)(struct trigger *t);
-	/* one page-table-freeing event; *ns is its update-side latency */
+	/*
+	 * One page-table-freeing event; *ns is its update-side latency.
+	 * 0 done, 1 the event failed but may be retried (counted), -1 fatal.
+	 */
 	int (*event)(struct trigger *t, uint64_t *ns);
 	void (*teardown)(struct trigger *t);
 	/* optional: a global counter that proves events happened */

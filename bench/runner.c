@@ -7,7 +7,6 @@
  * untimed phase of the same loop (calls counted only), so the cost of
  * timing is known. The first --warmup runs are discarded.
  */
-#define _GNU_SOURCE
 #include "gupbench.h"
 #include "lib/results.h"
 #include "lib/stats.h"
@@ -556,12 +555,20 @@ int run_scenario(const struct options *opt, const char *cmdline)
 			opt->warmup_runs, opt->runs, opt->run_time, gb_timer.name,
 			gb_timer.overhead_median_ns, res.dir);
 
-	if (wops->probe && wops->probe(opt, err, sizeof(err))) {
-		results_skip(&res, wops->name, err);
-		status = "skipped";
-		why = err;
-		ret = EXIT_SKIPPED;
-		goto out;
+	if (wops->probe) {
+		int rc = wops->probe(opt, err, sizeof(err));
+
+		if (rc < 0) {
+			why = err;
+			goto out;
+		}
+		if (rc > 0) {
+			results_skip(&res, wops->name, err);
+			status = "skipped";
+			why = err;
+			ret = EXIT_SKIPPED;
+			goto out;
+		}
 	}
 	if (tops && tops->prepare(opt, err, sizeof(err))) {
 		results_skip(&res, tops->name, err);

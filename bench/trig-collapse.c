@@ -8,7 +8,6 @@
  * that the next MADV_COLLAPSE really collapses. Only the madvise() is timed.
  * /proc/vmstat thp_collapse_alloc counts the collapses that happened.
  */
-#define _GNU_SOURCE
 #include "gupbench.h"
 #include "lib/sysstate.h"
 

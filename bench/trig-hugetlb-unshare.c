@@ -10,7 +10,6 @@
  * child then exits. This is the fork pattern of the regression report in
  * the brief. The huge pages are reserved first and given back at exit.
  */
-#define _GNU_SOURCE
 #include "gupbench.h"
 #include "lib/sysstate.h"
 

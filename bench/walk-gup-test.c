@@ -5,7 +5,6 @@
  * makes size/(P pages) GUP-fast calls of P pages and reports their total
  * time in microseconds (ktime); the recorded sample is that time per call.
  */
-#define _GNU_SOURCE
 #include "gupbench.h"
 
 #include <errno.h>

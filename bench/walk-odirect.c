@@ -6,7 +6,6 @@
  * directory on a filesystem that really does direct I/O, where a file with
  * a known pattern is written, verified on every read and removed at exit.
  */
-#define _GNU_SOURCE
 #include "gupbench.h"
 
 #include <errno.h>
@@ -96,10 +95,8 @@ static int make_pattern_file(const struct options *opt, char *reason, size_t len
 	return 0;
 }
 
-/*
- * Bad targets are bad input (exit 2), not a skip: the user named them.
- */
-static int od_probe(const struct options *opt, char *reason, size_t len)
+/* Bad targets are bad input (exit 2, before any results exist). */
+static void od_check(const struct options *opt)
 {
 	struct stat st;
 	struct statfs sf;
@@ -121,8 +118,7 @@ static int od_probe(const struct options *opt, char *reason, size_t len)
 		if (bytes < (unsigned long long)opt->pages * 4096)
 			die_input("--target %s: device too small (%llu bytes)",
 				  opt->target, bytes);
-		target_bytes = bytes;
-		return 0;
+		return;
 	}
 	if (!S_ISDIR(st.st_mode))
 		die_input("--target %s: must be a block device or a directory "
@@ -135,10 +131,28 @@ static int od_probe(const struct options *opt, char *reason, size_t len)
 			  "(null_blk) or a disk filesystem", opt->target);
 	if (opt->target_size < (size_t)opt->pages * 4096)
 		die_input("--target-size %zu is smaller than one call", opt->target_size);
+	if (access(opt->target, W_OK | X_OK))
+		die_input("--target %s: not writable: %s", opt->target, strerror(errno));
+}
+
+static int od_probe(const struct options *opt, char *reason, size_t len)
+{
+	struct stat st;
+
+	if (!stat(opt->target, &st) && S_ISBLK(st.st_mode)) {
+		int fd = open(opt->target, O_RDONLY | O_CLOEXEC);
+		unsigned long long bytes = 0;
+
+		if (fd >= 0 && !ioctl(fd, BLKGETSIZE64, &bytes))
+			target_bytes = bytes;
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
 	if (make_pattern_file(opt, reason, len)) {
 		remove_file();
 		file_path[0] = '\0';
-		die_input("--target %s: %s", opt->target, reason);
+		return -1;
 	}
 	return 0;
 }
@@ -230,6 +244,7 @@ static void od_teardown(struct walker *w)
 const struct walker_ops walker_odirect = {
 	.name = "odirect",
 	.summary = "O_DIRECT pread() of P pages (pin_user_pages_fast in the block layer)",
+	.check = od_check,
 	.probe = od_probe,
 	.setup = od_setup,
 	.call = od_call,

@@ -5,7 +5,6 @@
  * which is GUP-fast. The timed region is the vmsplice() call; draining the
  * pipe (splice to /dev/null, no copy) is untimed.
  */
-#define _GNU_SOURCE
 #include "gupbench.h"
 
 #include <errno.h>

@@ -3,7 +3,6 @@
 #ifndef GUPBENCH_CPULIST_H
 #define GUPBENCH_CPULIST_H
 
-#define _GNU_SOURCE
 #include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>

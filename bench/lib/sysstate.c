@@ -104,6 +104,8 @@ int sysstate_set(const char *path, const char *value, char *err, size_t errlen)
 		atexit(sysstate_restore);
 		registered = true;
 	}
+	if (owner != getpid() && nsaved == 0)
+		owner = getpid();	/* a child that inherited nothing to restore */
 	if (owner != getpid()) {
 		snprintf(err, errlen, "settings may only be changed by one process");
 		return -1;

@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Checks one gupbench results directory; exits 1 with the reasons if wrong.
+
+usage: check_results.py DIR [--trigger NAME] [--runs N]
+"""
+import csv
+import json
+import os
+import sys
+
+MANIFEST_KEYS = ["status", "variant", "kernel_release", "kernel_version",
+                 "cmdline", "kernel_config_sha256", "cpu_model", "arch",
+                 "cpus_online_count", "thp", "hugetlb", "tools", "start_time",
+                 "end_time", "timer", "options", "skipped", "command"]
+PCTS = ["min", "p50", "p90", "p99", "p99.9", "max"]
+
+
+def main():
+    d = sys.argv[1]
+    args = sys.argv[2:]
+    trigger = args[args.index("--trigger") + 1] if "--trigger" in args else None
+    runs = int(args[args.index("--runs") + 1]) if "--runs" in args else None
+    errs = []
+
+    def check(cond, msg):
+        if not cond:
+            errs.append(msg)
+
+    m = json.load(open(os.path.join(d, "manifest.json")))
+    for k in MANIFEST_KEYS:
+        check(k in m, "manifest lacks " + k)
+    check(m.get("status") == "complete", "status is %s" % m.get("status"))
+    check(not os.path.exists(os.path.join(d, "INCOMPLETE")), "INCOMPLETE left")
+    t = m.get("timer", {})
+    check(t.get("overhead_median_ns", 0) > 0, "timer overhead not measured")
+    check(t.get("ns_per_tick", 0) > 0, "timer not calibrated")
+    runs = runs or m["options"]["runs"]
+    files = sorted(f for f in os.listdir(d) if f.startswith("run-"))
+    check(len(files) == runs, "%d run files for %d runs" % (len(files), runs))
+    for f in files:
+        r = json.load(open(os.path.join(d, f)))
+        tm = r["timed"]
+        lat = tm["latency"]
+        check(tm["calls"] > 0, f + ": no timed calls")
+        check(r["untimed"]["calls"] > 0, f + ": no untimed calls")
+        vals = [lat[p] for p in PCTS]
+        check(vals == sorted(vals), f + ": percentiles not monotonic %s" % vals)
+        check(lat["min"] > 0, f + ": zero latency")
+        hcount = tm["histogram"]["count"]
+        if m["options"]["walker"] != "gup-test":
+            check(hcount == tm["calls"], f + ": histogram holds %d of %d calls"
+                  % (hcount, tm["calls"]))
+        check(sum(n for _, n in tm["histogram"]["buckets"]) == hcount,
+              f + ": buckets do not add up")
+        tr = r.get("trigger")
+        if trigger:
+            check(tr and tr["name"] == trigger, f + ": trigger missing")
+            if tr:
+                check(tr["events"] > 0, f + ": no trigger events")
+                check(tr["latency"]["p50"] > 0, f + ": no trigger latency")
+                if tr.get("verify_counter"):
+                    check(tr["verify_counter_delta"] >= 0.9 * tr["events"],
+                          f + ": %s rose by %d for %d events" % (
+                              tr["verify_counter"], tr["verify_counter_delta"],
+                              tr["events"]))
+        else:
+            check(tr is None, f + ": unexpected trigger")
+    rows = list(csv.DictReader(open(os.path.join(d, "summary.csv"))))
+    check(len(rows) == runs, "summary.csv has %d rows" % len(rows))
+    s = json.load(open(os.path.join(d, "summary.json")))
+    for k in ["walker_p50", "walker_p99.9", "walker_calls_per_s", "timing_cost"]:
+        check(k in s and s[k]["n"] == runs, "summary.json lacks " + k)
+    if trigger:
+        check("trigger_p50" in s, "summary.json lacks trigger_p50")
+    if errs:
+        print("\n".join("FAIL: " + e for e in errs))
+        return 1
+    print("ok: %s (%d runs)" % (d, runs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+#!/bin/bash
+# Runs one gupbench scenario for real (about a second of work) and checks
+# its results. Exit 77 (skip) only where the kernel or machine lacks the
+# feature, with the reason printed.
+# usage: integration.sh GUPBENCH CASE
+set -u
+GB=$1
+CASE=$2
+HERE=$(cd "$(dirname "$0")" && pwd)
+OUT=$(mktemp -d "${TMPDIR:-/tmp}/gupbench-it.XXXXXX")
+trap 'rm -rf "$OUT"' EXIT
+COMMON=(-r 2 -T 0.25 --warmup 1 -o "$OUT")
+
+fail() { echo "FAIL: $*"; exit 1; }
+
+# the only results directory under $OUT
+one_dir() {
+	local d=("$OUT"/*/)
+	[ ${#d[@]} -eq 1 ] && [ -d "${d[0]}" ] || fail "expected one results dir in $OUT"
+	echo "${d[0]%/}"
+}
+
+run() {	# run ARGS... ; skips or fails as the exit status says
+	"$GB" "$@" "${COMMON[@]}"
+	local rc=$?
+	if [ $rc -eq 77 ]; then
+		local d; d=$(one_dir)
+		echo "SKIP: $(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print("; ".join(s["what"]+": "+s["reason"] for s in m["skipped"]))' "$d/manifest.json")"
+		[ -f "$d/INCOMPLETE" ] && fail "skipped run left INCOMPLETE"
+		exit 77
+	fi
+	[ $rc -eq 0 ] || fail "gupbench $* exited $rc"
+}
+
+# a directory on a filesystem that does real direct I/O
+odirect_dir() {
+	local d
+	for d in "$PWD" /var/tmp "$HOME"; do
+		case $(stat -f -c %T "$d" 2>/dev/null) in
+		tmpfs|ramfs|overlayfs|"") continue ;;
+		esac
+		mkdir -p "$d/gupbench-od.$$" && echo "$d/gupbench-od.$$" && return
+	done
+	echo "SKIP: no directory on a filesystem with real O_DIRECT" >&2
+	exit 77
+}
+
+case $CASE in
+vmsplice)
+	run vmsplice
+	python3 "$HERE/check_results.py" "$(one_dir)" ;;
+vmsplice-collapse-*|vmsplice-hugetlb-*)
+	mm=${CASE##*-}
+	trig=${CASE#vmsplice-}; trig=${trig%-*}
+	[ "$trig" = hugetlb ] && trig=hugetlb-unshare
+	before=$(cat /proc/sys/vm/nr_hugepages)
+	run vmsplice -t "$trig" --trigger-mm "$mm"
+	python3 "$HERE/check_results.py" "$(one_dir)" --trigger "$trig" || exit 1
+	after=$(cat /proc/sys/vm/nr_hugepages)
+	[ "$before" = "$after" ] || fail "nr_hugepages $before -> $after not restored" ;;
+odirect|odirect-collapse-other)
+	dir=$(odirect_dir)
+	trap 'rm -rf "$OUT" "$dir"' EXIT
+	if [ $CASE = odirect ]; then
+		run odirect --target "$dir" --target-size 8M
+		python3 "$HERE/check_results.py" "$(one_dir)" || exit 1
+	else
+		run odirect --target "$dir" --target-size 8M -t collapse
+		python3 "$HERE/check_results.py" "$(one_dir)" --trigger collapse || exit 1
+	fi
+	[ -z "$(ls -A "$dir")" ] || fail "pattern file left in $dir" ;;
+gup-test)
+	run gup-test --gup-calls 256
+	python3 "$HERE/check_results.py" "$(one_dir)" ;;
+gup-test-collapse-other)
+	run gup-test --gup-calls 256 -t collapse
+	python3 "$HERE/check_results.py" "$(one_dir)" --trigger collapse ;;
+interrupt-restores)
+	# SIGINT in the middle: exit 130, directory marked incomplete,
+	# nr_hugepages given back
+	[ "$(id -u)" = 0 ] || { echo "SKIP: needs root to reserve huge pages"; exit 77; }
+	before=$(cat /proc/sys/vm/nr_hugepages)
+	"$GB" vmsplice -t hugetlb-unshare -r 20 -T 1 -o "$OUT" -q &
+	pid=$!
+	for _ in $(seq 100); do
+		[ "$(cat /proc/sys/vm/nr_hugepages)" != "$before" ] && break
+		sleep 0.1
+	done
+	[ "$(cat /proc/sys/vm/nr_hugepages)" != "$before" ] ||
+		{ kill $pid; wait $pid; [ $? = 77 ] && { echo "SKIP: no huge pages"; exit 77; }; fail "nr_hugepages never changed"; }
+	sleep 1.5
+	kill -INT $pid
+	wait $pid
+	rc=$?
+	[ $rc -eq 130 ] || fail "exit status $rc after SIGINT, want 130"
+	d=$(one_dir)
+	[ -f "$d/INCOMPLETE" ] || fail "interrupted run not marked INCOMPLETE"
+	grep -q '"status": "interrupted"' "$d/manifest.json" || fail "manifest status"
+	after=$(cat /proc/sys/vm/nr_hugepages)
+	[ "$before" = "$after" ] || fail "nr_hugepages $before -> $after after SIGINT"
+	echo "ok: SIGINT -> 130, INCOMPLETE, nr_hugepages $after" ;;
+results-append-only)
+	"$GB" vmsplice --label same -r 1 -T 0.05 --warmup 0 -o "$OUT" -q >/dev/null || fail run1
+	"$GB" vmsplice --label same -r 1 -T 0.05 --warmup 0 -o "$OUT" -q >/dev/null || fail run2
+	n=$(ls "$OUT" | wc -l)
+	[ "$n" -eq 2 ] || fail "$n results dirs after two runs"
+	for d in "$OUT"/*/; do python3 "$HERE/check_results.py" "$d" || exit 1; done ;;
+*)
+	fail "unknown case $CASE" ;;
+esac
