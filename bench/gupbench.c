@@ -100,6 +100,10 @@ static void usage(FILE *f)
 "      --variant NAME       kernel variant label (default: kernel release)\n"
 "      --label NAME         results directory label (default: scenario name)\n"
 "      --clock              time with clock_gettime() even if a counter exists\n"
+"      --rt-cpus LIST       run cyclictest on these CPUs (alone first, then\n"
+"                           beside the walkers); best booted isolcpus/nohz_full\n"
+"      --rt-interval-us N   cyclictest interval (default 100)\n"
+"      --no-bpftrace        do not trace sync IPIs (CAL counts are still kept)\n"
 "  -q, --quiet              no progress lines\n"
 "\n"
 "Exit status: 0 done, 1 run failed, 2 bad input, 77 skipped (a kernel\n"
@@ -160,7 +164,7 @@ static void parse_cpus(const char *what, const char *s, cpu_set_t *set)
 enum {
 	OPT_TRIGGER_CPUS = 256, OPT_TRIGGER_MM, OPT_PERIOD, OPT_WARMUP, OPT_INJECT,
 	OPT_GUP_CALLS, OPT_GUP_GET, OPT_TARGET, OPT_TARGET_SIZE, OPT_TOUCH,
-	OPT_VARIANT, OPT_LABEL, OPT_CLOCK,
+	OPT_VARIANT, OPT_LABEL, OPT_CLOCK, OPT_RT_CPUS, OPT_RT_INTERVAL, OPT_NO_BPF,
 };
 
 static const struct option longopts[] = {
@@ -183,6 +187,9 @@ static const struct option longopts[] = {
 	{ "variant", required_argument, NULL, OPT_VARIANT },
 	{ "label", required_argument, NULL, OPT_LABEL },
 	{ "clock", no_argument, NULL, OPT_CLOCK },
+	{ "rt-cpus", required_argument, NULL, OPT_RT_CPUS },
+	{ "rt-interval-us", required_argument, NULL, OPT_RT_INTERVAL },
+	{ "no-bpftrace", no_argument, NULL, OPT_NO_BPF },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -205,6 +212,9 @@ static void default_cpus(struct options *o, bool have_w, bool have_t)
 		die_input("cannot read /sys/devices/system/cpu/online");
 	if (!sched_getaffinity(0, sizeof(allowed), &allowed))
 		CPU_AND(&online, &online, &allowed);
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &o->rt_cpus))
+			CPU_CLR(c, &online);
 	if (!have_w) {
 		o->walker_cpus = online;
 		if (have_t) {
@@ -244,7 +254,7 @@ static int cmd_walk(int argc, char **argv)
 		.pages = 8, .runs = 10, .warmup_runs = 1, .run_time = 1.0,
 		.gup_calls = 1024, .gup_pin = true, .target_size = 64u << 20,
 		.unshare_touch = 4, .results_root = "results",
-		.trigger_mm = TRIGGER_MM_OTHER,
+		.trigger_mm = TRIGGER_MM_OTHER, .rt_interval_us = 100,
 	};
 	bool have_w = false, have_t = false, have_mm = false;
 	char cmdline[4096] = "";
@@ -342,6 +352,15 @@ static int cmd_walk(int argc, char **argv)
 		case OPT_CLOCK:
 			o.force_clock = true;
 			break;
+		case OPT_RT_CPUS:
+			parse_cpus("--rt-cpus", optarg, &o.rt_cpus);
+			break;
+		case OPT_RT_INTERVAL:
+			o.rt_interval_us = parse_u64("--rt-interval-us", optarg, 10, 1000000);
+			break;
+		case OPT_NO_BPF:
+			o.no_bpftrace = true;
+			break;
 		case 'q':
 			o.quiet = true;
 			break;
@@ -367,6 +386,13 @@ static int cmd_walk(int argc, char **argv)
 		die_input("walker CPUs %s and trigger CPUs %s overlap",
 			  cpulist_format(&o.walker_cpus, a, sizeof(a)),
 			  cpulist_format(&o.trigger_cpus, b, sizeof(b)));
+	}
+	if (cpulist_overlap(&o.rt_cpus, &o.walker_cpus) ||
+	    (o.trigger && cpulist_overlap(&o.rt_cpus, &o.trigger_cpus))) {
+		char a[256];
+
+		die_input("RT CPUs %s overlap the walker or trigger CPUs: an RT CPU "
+			  "must run nothing else", cpulist_format(&o.rt_cpus, a, sizeof(a)));
 	}
 	return run_scenario(&o, cmdline);
 }

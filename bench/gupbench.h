@@ -30,7 +30,9 @@ struct options {
 	const char *walker;		/* walker name */
 	const char *trigger;		/* trigger name or NULL */
 	enum trigger_mm trigger_mm;
-	cpu_set_t walker_cpus, trigger_cpus;
+	cpu_set_t walker_cpus, trigger_cpus, rt_cpus;
+	unsigned int rt_interval_us;	/* cyclictest -i */
+	bool no_bpftrace;
 	unsigned int pages;		/* pages per GUP-fast call */
 	unsigned int runs;
 	unsigned int warmup_runs;

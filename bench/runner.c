@@ -8,6 +8,7 @@
  * timing is known. The first --warmup runs are discarded.
  */
 #include "gupbench.h"
+#include "observe.h"
 #include "lib/results.h"
 #include "lib/stats.h"
 #include "lib/sysinfo.h"
@@ -31,6 +32,7 @@ struct ctl {
 	atomic_int run;			/* run index the triggers record into */
 	atomic_int ready;		/* trigger threads set up */
 	atomic_int failed;		/* a trigger thread failed */
+	_Atomic uint64_t events_total;	/* every event, parked or not */
 	char trig_err[256];
 	unsigned int ntrig, nslots;
 	/* followed by: uint64_t events[nslots][ntrig], fails[nslots][ntrig],
@@ -125,6 +127,8 @@ static void *trigger_main(void *arg)
 			atomic_store(&ctl->failed, 1);
 			break;
 		}
+		if (rc == 0)
+			atomic_fetch_add(&ctl->events_total, 1);
 		if (slot < ctl->nslots) {
 			if (rc == 0) {
 				ctl_events[slot * ctl->ntrig + t->index]++;
@@ -330,8 +334,8 @@ static json_t *timer_json(void)
 static int collect_run(struct results *res, const struct options *opt,
 		       const struct trigger_ops *tops, struct walk_thread *wt,
 		       unsigned int nwalk, unsigned int r, unsigned int slot, double timed_s,
-		       double untimed_s, long long verify, struct run_result *rr,
-		       FILE *csv)
+		       double untimed_s, long long verify, json_t *cal,
+		       struct run_result *rr, FILE *csv)
 {
 	struct hist *all = malloc(sizeof(*all)), *tall = malloc(sizeof(*tall));
 	json_t *j, *threads = json_array(), *trig = json_null();
@@ -386,6 +390,7 @@ static int collect_run(struct results *res, const struct options *opt,
 		"untimed", "duration_s", untimed_s, "calls", (json_int_t)untimed,
 		"calls_per_s", rr->untimed_calls_per_s,
 		"timing_cost_pct", rr->timing_cost_pct, "trigger", trig);
+	json_object_set_new(j, "cal_interrupts", cal);
 	snprintf(name, sizeof(name), "run-%03u.json", r);
 	ret = results_write_json(res, name, j);
 	json_decref(j);
@@ -479,6 +484,80 @@ static int ctl_alloc(unsigned int nslots, unsigned int ntrig)
 	return 0;
 }
 
+static void stop_triggers(bool *thread, pthread_t th, pid_t *child)
+{
+	ctl->stop = 1;
+	if (*thread)
+		pthread_join(th, NULL);
+	*thread = false;
+	if (*child > 0) {
+		int st;
+
+		while (waitpid(*child, &st, 0) < 0 && errno == EINTR)
+			;
+	}
+	*child = -1;
+}
+
+static void print_role_line(const char *what, json_t *roles)
+{
+	const char *role;
+	json_t *r;
+
+	if (json_is_string(roles)) {
+		printf("%s: not measured: %s\n", what, json_string_value(roles));
+		return;
+	}
+	if (!json_is_object(roles))
+		return;
+	printf("%s per CPU per trigger event:", what);
+	json_object_foreach(roles, role, r) {
+		json_t *v = json_object_get(r, "per_cpu_per_event");
+
+		printf(" %s(%s) %s", role, json_string_value(json_object_get(r, "cpus")),
+		       "");
+		if (json_is_number(v))
+			printf("%.2f", json_number_value(v));
+		else
+			printf("n/a");
+	}
+	printf("\n");
+}
+
+static void print_observers(json_t *sum)
+{
+	json_t *cyc = json_object_get(sum, "cyclictest");
+
+	print_role_line("sync IPIs (bpftrace)", json_object_get(sum, "sync_ipis_by_role"));
+	print_role_line("CAL IPIs (all function calls)", json_object_get(sum, "cal_by_role"));
+	if (json_object_get(cyc, "reason")) {
+		printf("cyclictest: not run: %s\n",
+		       json_string_value(json_object_get(cyc, "reason")));
+		return;
+	}
+	for (int i = 0; i < 2; i++) {
+		json_t *c = json_object_get(cyc, i ? "loaded" : "quiet");
+
+		if (!c)
+			continue;
+		if (json_object_get(c, "reason"))
+			printf("cyclictest %s: %s\n", i ? "loaded" : "quiet",
+			       json_string_value(json_object_get(c, "reason")));
+		else
+			printf("cyclictest %-6s on CPUs %s%s: p50 %.0f us, p99 %.0f us, "
+			       "p99.9 %.0f us, max %.0f us (%lld cycles)\n",
+			       i ? "loaded" : "quiet",
+			       json_string_value(json_object_get(cyc, "rt_cpus")),
+			       json_is_true(json_object_get(cyc, "rt_cpus_isolated")) ?
+			       " (isolated)" : " (NOT isolated)",
+			       json_number_value(json_object_get(c, "p50_us")),
+			       json_number_value(json_object_get(c, "p99_us")),
+			       json_number_value(json_object_get(c, "p99.9_us")),
+			       json_number_value(json_object_get(c, "max_us")),
+			       (long long)json_integer_value(json_object_get(c, "cycles")));
+	}
+}
+
 static const char *virt_note(void)
 {
 	char *ci = sysinfo_read_file("/proc/cpuinfo");
@@ -511,6 +590,9 @@ int run_scenario(const struct options *opt, const char *cmdline)
 	pid_t child = -1;
 	bool trig_thread = false;
 	FILE *csv = NULL;
+	struct observe *obs = NULL;
+	json_t *obs_sum = NULL;
+	pid_t trig_pids[2] = { getpid(), -1 };
 	int ret = EXIT_RUN_FAILED;
 	unsigned int done = 0;
 
@@ -578,6 +660,10 @@ int run_scenario(const struct options *opt, const char *cmdline)
 		goto out;
 	}
 
+	obs = observe_new(opt, &res);
+	observe_quiet_reference(obs);
+	observe_ipi_start(obs);
+
 	/* triggers first, so an other-mm child forks from one thread */
 	if (tops && opt->trigger_mm == TRIGGER_MM_OTHER) {
 		fflush(NULL);
@@ -590,6 +676,7 @@ int run_scenario(const struct options *opt, const char *cmdline)
 			triggers_run(opt, tops);
 			_exit(0);
 		}
+		trig_pids[1] = child;
 	} else if (tops) {
 		if (pthread_create(&trig_th, NULL, triggers_thread, trig_args)) {
 			why = "pthread_create failed";
@@ -640,6 +727,12 @@ int run_scenario(const struct options *opt, const char *cmdline)
 		long long v0 = -1, v1 = -1;
 		double ts, us;
 
+		json_t *cal = NULL;
+
+		if (r == opt->warmup_runs)
+			observe_measure_start(obs, opt->runs * 2 * opt->run_time);
+		if (!warm)
+			observe_run_begin(obs);
 		atomic_store(&ctl->run, (int)slot);
 		if (tops && tops->verify_counter)
 			v0 = vmstat_read(tops->verify_counter);
@@ -648,6 +741,13 @@ int run_scenario(const struct options *opt, const char *cmdline)
 		atomic_store(&ctl->run, (int)nslots);	/* park the triggers */
 		if (tops && tops->verify_counter)
 			v1 = vmstat_read(tops->verify_counter);
+		if (!warm) {
+			uint64_t ev = 0;
+
+			for (unsigned int t = 0; t < ctl->ntrig; t++)
+				ev += ctl_events[slot * ctl->ntrig + t];
+			cal = observe_run_end(obs, ev);
+		}
 		for (unsigned int i = 0; i < nwalk; i++) {
 			if (wt[i].failed) {
 				snprintf(err, sizeof(err), "walker on CPU %d: %s",
@@ -662,6 +762,7 @@ int run_scenario(const struct options *opt, const char *cmdline)
 		if (ctl->stop) {
 			status = "interrupted";
 			why = "interrupted by a signal";
+			json_decref(cal);
 			break;
 		}
 		if (why)
@@ -679,10 +780,12 @@ int run_scenario(const struct options *opt, const char *cmdline)
 				why = err;
 			}
 		}
-		if (why)
+		if (why) {
+			json_decref(cal);
 			break;
+		}
 		if (collect_run(&res, opt, tops, wt, nwalk, done + 1, slot, ts, us,
-				(v0 >= 0 && v1 >= 0) ? v1 - v0 : -1, &rr[done], csv)) {
+				(v0 >= 0 && v1 >= 0) ? v1 - v0 : -1, cal, &rr[done], csv)) {
 			why = "cannot write run results";
 			break;
 		}
@@ -700,6 +803,10 @@ int run_scenario(const struct options *opt, const char *cmdline)
 	pthread_barrier_wait(&bar_start);
 	for (unsigned int i = 0; i < nwalk; i++)
 		pthread_join(wt[i].th, NULL);
+	observe_measure_end(obs);
+	stop_triggers(&trig_thread, trig_th, &child);
+	obs_sum = observe_finish(obs, atomic_load(&ctl->events_total), trig_pids, 2);
+	obs = NULL;
 
 	if (!why && done == opt->runs) {
 		json_t *sum;
@@ -720,6 +827,9 @@ int run_scenario(const struct options *opt, const char *cmdline)
 			       (unsigned long long)opt->inject_ns);
 			sum = summarise_runs(opt, rr, done, true);
 			json_object_set_new(sum, "runs", json_integer(done));
+			print_observers(obs_sum);
+			json_object_set_new(sum, "observers", obs_sum);
+			obs_sum = NULL;
 			results_write_json(&res, "summary.json", sum);
 			json_decref(sum);
 			if (note)
@@ -730,15 +840,10 @@ int run_scenario(const struct options *opt, const char *cmdline)
 		}
 	}
 out:
-	ctl->stop = 1;
-	if (trig_thread)
-		pthread_join(trig_th, NULL);
-	if (child > 0) {
-		int st;
-
-		while (waitpid(child, &st, 0) < 0 && errno == EINTR)
-			;
-	}
+	stop_triggers(&trig_thread, trig_th, &child);
+	if (obs)
+		obs_sum = observe_finish(obs, atomic_load(&ctl->events_total), trig_pids, 2);
+	json_decref(obs_sum);
 	if (csv) {
 		fclose(csv);
 	}

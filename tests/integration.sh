@@ -9,7 +9,7 @@ CASE=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=$(mktemp -d "${TMPDIR:-/tmp}/gupbench-it.XXXXXX")
 trap 'rm -rf "$OUT"' EXIT
-COMMON=(-r 2 -T 0.25 --warmup 1 -o "$OUT")
+COMMON=(-r 2 -T 0.25 --warmup 1 -o "$OUT" --no-bpftrace)
 
 fail() { echo "FAIL: $*"; exit 1; }
 
@@ -105,6 +105,58 @@ results-append-only)
 	n=$(ls "$OUT" | wc -l)
 	[ "$n" -eq 2 ] || fail "$n results dirs after two runs"
 	for d in "$OUT"/*/; do python3 "$HERE/check_results.py" "$d" || exit 1; done ;;
+ipi-collapse-other)
+	# The unpatched kernel's sync IPI reaches a CPU that does not walk the
+	# freeing mm at least once per collapse event. With >= 3 CPUs that is
+	# an idle CPU; with 2 it is the walker CPU, which walks another mm.
+	COMMON=(-r 2 -T 0.25 --warmup 1 -o "$OUT")
+	if [ "$(nproc)" -ge 3 ]; then role=idle; cpus=(-C 1 --trigger-cpus 0)
+	else role=walker; cpus=(-C 1 --trigger-cpus 0); fi
+	run vmsplice "${cpus[@]}" -t collapse --trigger-mm other
+	d=$(one_dir)
+	python3 - "$d" "$role" <<'PY' || exit 1
+import json, sys
+d, role = sys.argv[1], sys.argv[2]
+o = json.load(open(d + "/observers.json"))
+ipi, cal = o["sync_ipis"], o["cal_interrupts"]
+if ipi["status"] == "ok":
+    r = ipi["by_role"][role]
+    print("sync IPIs to %s CPUs %s: %d for %d collapse events (%.2f per CPU per event)"
+          % (role, r["cpus"], r["total"], ipi["trigger_events"], r["per_cpu_per_event"]))
+    assert ipi["trigger_events"] > 0, "no collapse events"
+    assert r["per_cpu_per_event"] >= 1.0, "fewer sync IPIs than collapses"
+    t = ipi["by_role"]["trigger"]
+    assert t["total"] <= ipi["queued_total"] - r["total"], "sender counted as target"
+elif cal["status"] == "ok":
+    print("bpftrace unusable (%s); CAL instead" % ipi["reason"])
+    r = cal["by_role"][role]
+    print("CAL IPIs to %s CPUs %s: %d for %d events" % (role, r["cpus"], r["total"],
+                                                       cal["trigger_events"]))
+    assert r["per_cpu_per_event"] >= 1.0, "fewer CAL IPIs than collapses"
+else:
+    print("SKIP: neither bpftrace (%s) nor CAL (%s)" % (ipi["reason"], cal["reason"]))
+    sys.exit(77)
+PY
+	;;
+cyclictest)
+	# cyclictest on a CPU that is neither walker nor trigger; both runs parsed
+	command -v cyclictest >/dev/null || { echo "SKIP: cyclictest not installed"; exit 77; }
+	[ "$(id -u)" = 0 ] || { echo "SKIP: cyclictest -p95 needs root"; exit 77; }
+	run vmsplice -C 1 --rt-cpus 0 -r 2 -T 0.5
+	d=$(one_dir)
+	python3 - "$d" <<'PY' || exit 1
+import json, sys
+c = json.load(open(sys.argv[1] + "/observers.json"))["cyclictest"]
+for tag in ("quiet", "loaded"):
+    r = c[tag]
+    assert r["status"] == "ok", r
+    assert r["cycles"] > 1000, r["cycles"]
+    assert 0 < r["p50_us"] <= r["p99_us"] <= r["p99.9_us"] <= r["max_us"] + 1, r
+    print("cyclictest %s: %d cycles, p99.9 %.0f us, max %.0f us"
+          % (tag, r["cycles"], r["p99.9_us"], r["max_us"]))
+assert "rt_cpus_isolated" in c
+PY
+	;;
 *)
 	fail "unknown case $CASE" ;;
 esac

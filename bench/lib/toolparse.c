@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "toolparse.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int parse_cpu_map(json_t *obj, uint64_t *out, uint64_t *total,
+			 char *err, size_t len)
+{
+	const char *key;
+	json_t *v;
+
+	memset(out, 0, CPU_SETSIZE * sizeof(*out));
+	*total = 0;
+	if (!json_is_object(obj)) {
+		snprintf(err, len, "bpftrace: map is not an object");
+		return -1;
+	}
+	json_object_foreach(obj, key, v) {
+		char *end;
+		long cpu = strtol(key, &end, 10);
+
+		if (*end || cpu < 0 || cpu >= CPU_SETSIZE || !json_is_integer(v) ||
+		    json_integer_value(v) < 0) {
+			snprintf(err, len, "bpftrace: bad CPU entry '%s'", key);
+			return -1;
+		}
+		out[cpu] = (uint64_t)json_integer_value(v);
+		*total += out[cpu];
+	}
+	return 0;
+}
+
+int bpftrace_parse(const char *text, struct ipi_counts *c, char *err, size_t len)
+{
+	const char *p = text;
+
+	memset(c, 0, sizeof(*c));
+	c->senders = json_object();
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		json_t *j, *data, *map;
+		const char *type, *name;
+		json_error_t jerr;
+
+		if (n == 0 || strspn(p, " \t\r") == n) {
+			p = nl ? nl + 1 : NULL;
+			continue;
+		}
+		j = json_loadb(p, n, 0, &jerr);
+		p = nl ? nl + 1 : NULL;
+		if (!j) {
+			snprintf(err, len, "bpftrace: bad JSON line: %s", jerr.text);
+			return -1;
+		}
+		type = json_string_value(json_object_get(j, "type"));
+		data = json_object_get(j, "data");
+		if (type && !strcmp(type, "attached_probes")) {
+			c->attached = true;
+		} else if (type && !strcmp(type, "map") && json_is_object(data) &&
+			   json_object_size(data) == 1) {
+			void *it = json_object_iter(data);
+
+			name = json_object_iter_key(it);
+			map = json_object_iter_value(it);
+			if (!strcmp(name, "@queue_by_cpu")) {
+				if (parse_cpu_map(map, c->queued, &c->queued_total, err, len)) {
+					json_decref(j);
+					return -1;
+				}
+			} else if (!strcmp(name, "@entry_by_cpu")) {
+				if (parse_cpu_map(map, c->entered, &c->entered_total, err, len)) {
+					json_decref(j);
+					return -1;
+				}
+			} else if (!strcmp(name, "@queue_by_sender") && json_is_object(map)) {
+				json_object_update(c->senders, map);
+			}
+		}
+		json_decref(j);
+	}
+	return 0;
+}
+
+void ipi_counts_free(struct ipi_counts *c)
+{
+	json_decref(c->senders);
+	c->senders = NULL;
+}
+
+int cyclictest_parse(const char *text, struct cyclic_result *r, char *err, size_t len)
+{
+	json_error_t jerr;
+	json_t *j = json_loads(text, 0, &jerr), *threads, *t;
+	const char *key;
+
+	memset(r, 0, sizeof(*r));
+	hist_reset(&r->lat);
+	r->threads = json_array();
+	if (!j) {
+		snprintf(err, len, "cyclictest: bad JSON: %s (line %d)", jerr.text, jerr.line);
+		return -1;
+	}
+	threads = json_object_get(j, "thread");
+	if (!json_is_object(threads) || !json_object_size(threads)) {
+		snprintf(err, len, "cyclictest: no \"thread\" object");
+		json_decref(j);
+		return -1;
+	}
+	json_object_foreach(threads, key, t) {
+		json_t *h = json_object_get(t, "histogram"), *v;
+		json_int_t cycles = 0, cpu = -1;
+		double min = 0, max = 0, avg = 0;
+		uint64_t in_hist = 0;
+		const char *us;
+
+		if (json_unpack_ex(t, &jerr, 0, "{s:I, s:F, s:F, s:F, s?I}", "cycles",
+				   &cycles, "min", &min, "max", &max, "avg", &avg,
+				   "cpu", &cpu) || cycles < 0) {
+			snprintf(err, len, "cyclictest: thread %s: %s", key, jerr.text);
+			json_decref(j);
+			return -1;
+		}
+		if (json_is_object(h)) {
+			json_object_foreach(h, us, v) {
+				char *end;
+				long b = strtol(us, &end, 10);
+				json_int_t n = json_integer_value(v);
+
+				if (*end || b < 0 || n < 0) {
+					snprintf(err, len, "cyclictest: bad histogram bucket '%s'", us);
+					json_decref(j);
+					return -1;
+				}
+				for (json_int_t i = 0; i < n; i++)
+					hist_record(&r->lat, (uint64_t)b * 1000);
+				in_hist += (uint64_t)n;
+			}
+		}
+		if (in_hist > (uint64_t)cycles) {
+			snprintf(err, len, "cyclictest: histogram holds more than %lld cycles",
+				 (long long)cycles);
+			json_decref(j);
+			return -1;
+		}
+		/* beyond the -h range: known only to be <= max */
+		for (uint64_t i = in_hist; json_is_object(h) && i < (uint64_t)cycles; i++)
+			hist_record(&r->lat, (uint64_t)(max * 1000));
+		r->overflows += json_is_object(h) ? (uint64_t)cycles - in_hist : 0;
+		r->cycles += (uint64_t)cycles;
+		if (max > r->max_us)
+			r->max_us = max;
+		r->nthreads++;
+		json_array_append_new(r->threads, json_pack("{s:I, s:I, s:f, s:f, s:f, s:I}",
+			"cpu", cpu, "cycles", cycles, "min_us", min, "avg_us", avg,
+			"max_us", max, "overflows",
+			(json_int_t)(json_is_object(h) ? (uint64_t)cycles - in_hist : 0)));
+	}
+	json_decref(j);
+	return 0;
+}
+
+void cyclic_result_free(struct cyclic_result *r)
+{
+	json_decref(r->threads);
+	r->threads = NULL;
+}
+
+int proc_interrupts_cal(const char *text, uint64_t *per_cpu, int max, int *ncpu)
+{
+	int cols[CPU_SETSIZE], n = 0;
+	const char *p = text, *line;
+	char *end;
+
+	/* header: "           CPU0       CPU1 ..." names the columns */
+	while (*p && *p != '\n') {
+		p += strspn(p, " \t");
+		if (strncmp(p, "CPU", 3))
+			break;
+		cols[n] = (int)strtol(p + 3, &end, 10);
+		if (end == p + 3 || n >= CPU_SETSIZE)
+			return -1;
+		n++;
+		p = end;
+	}
+	if (!n)
+		return -1;
+	for (line = text; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		const char *q = line + strspn(line, " ");
+
+		if (strncmp(q, "CAL:", 4))
+			continue;
+		q += 4;
+		memset(per_cpu, 0, (size_t)max * sizeof(*per_cpu));
+		*ncpu = 0;
+		for (int i = 0; i < n; i++) {
+			unsigned long long v = strtoull(q, &end, 10);
+
+			if (end == q)
+				return -1;
+			if (cols[i] < max) {
+				per_cpu[cols[i]] = v;
+				if (cols[i] + 1 > *ncpu)
+					*ncpu = cols[i] + 1;
+			}
+			q = end;
+		}
+		return 0;
+	}
+	return -1;
+}

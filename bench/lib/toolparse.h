@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Parsers for the output of the external observers (bpftrace, cyclictest). */
+#ifndef GUPBENCH_TOOLPARSE_H
+#define GUPBENCH_TOOLPARSE_H
+
+#include "cpulist.h"
+#include "hist.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+
+/* scripts/sync-ipis.bt run with `bpftrace -f json` */
+struct ipi_counts {
+	bool attached;			/* saw "attached_probes" */
+	uint64_t queued[CPU_SETSIZE];	/* csd_queue_cpu per target CPU */
+	uint64_t entered[CPU_SETSIZE];	/* csd_function_entry per CPU */
+	uint64_t queued_total, entered_total;
+	json_t *senders;		/* {"comm,pid": count} (owned) */
+};
+
+/* 0, or -1 with a reason. The last dump of each map wins. */
+int bpftrace_parse(const char *text, struct ipi_counts *c, char *err, size_t len);
+void ipi_counts_free(struct ipi_counts *c);
+
+/* cyclictest --json (rt-tests 2.x) with -h: histogram in microseconds */
+struct cyclic_result {
+	unsigned int nthreads;
+	uint64_t cycles, overflows;	/* overflows: beyond the -h range */
+	double max_us;
+	struct hist lat;		/* all threads, in ns */
+	json_t *threads;		/* [{cpu, cycles, min, avg, max}] (owned) */
+};
+
+int cyclictest_parse(const char *text, struct cyclic_result *r, char *err, size_t len);
+void cyclic_result_free(struct cyclic_result *r);
+
+/*
+ * "CAL:" line of /proc/interrupts: per_cpu[cpu] by the CPU numbers of the
+ * header; *ncpu is one past the highest CPU seen. 0, or -1 if absent.
+ */
+int proc_interrupts_cal(const char *text, uint64_t *per_cpu, int max, int *ncpu);
+
+#endif

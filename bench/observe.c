@@ -1,0 +1,642 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "observe.h"
+#include "lib/sysinfo.h"
+#include "lib/toolparse.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef GUPBENCH_SCRIPTS_DIR
+#define GUPBENCH_SCRIPTS_DIR "scripts"
+#endif
+#define TRACEFS "/sys/kernel/tracing"
+#define SYNC_FUNC "tlb_remove_table_smp_sync"
+
+struct observe {
+	const struct options *opt;
+	struct results *res;
+	cpu_set_t online;
+	/* bpftrace */
+	pid_t bt_pid;
+	char bt_why[512];
+	bool tracefs_mounted;
+	/* /proc/interrupts CAL */
+	uint64_t cal0[CPU_SETSIZE], cal_sum[CPU_SETSIZE];
+	uint64_t cal_events;
+	char cal_why[128];
+	/* cyclictest */
+	json_t *cyc;
+	pid_t ct_pid;
+	double ct_secs;
+	/* perf stat */
+	pid_t perf_pid;
+	json_t *perf;
+};
+
+static const char *const roles[] = { "walker", "trigger", "rt", "idle" };
+
+static const char *role_of(const struct observe *o, int cpu)
+{
+	if (CPU_ISSET(cpu, &o->opt->walker_cpus))
+		return roles[0];
+	if (o->opt->trigger && CPU_ISSET(cpu, &o->opt->trigger_cpus))
+		return roles[1];
+	if (CPU_ISSET(cpu, &o->opt->rt_cpus))
+		return roles[2];
+	return roles[3];
+}
+
+static bool find_tool(const char *name, char *path, size_t len)
+{
+	const char *env = getenv("PATH");
+	char *dirs = strdup(env ? env : "/usr/sbin:/usr/bin:/sbin:/bin"), *save, *d;
+	bool found = false;
+
+	for (d = strtok_r(dirs, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+		snprintf(path, len, "%s/%s", d, name);
+		found = !access(path, X_OK);
+	}
+	free(dirs);
+	return found;
+}
+
+/* fork + exec @argv with stdout/stderr to files in the results dir */
+static pid_t spawn(struct observe *o, char *const argv[], const char *out,
+		   const char *errf)
+{
+	char po[PATH_MAX + 64], pe[PATH_MAX + 64];
+	pid_t pid;
+
+	snprintf(po, sizeof(po), "%s/%s", o->res->dir, out);
+	snprintf(pe, sizeof(pe), "%s/%s", o->res->dir, errf);
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		int fo = open(po, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int fe = open(pe, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		sigset_t none;
+
+		if (fo < 0 || fe < 0)
+			_exit(126);
+		dup2(fo, 1);
+		dup2(fe, 2);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int wait_timeout(pid_t pid, double secs)
+{
+	int st;
+
+	for (double t = 0; t < secs; t += 0.02) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+
+		if (r == pid)
+			return st;
+		if (r < 0 && errno != EINTR)
+			return -1;
+		usleep(20000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	return -1;
+}
+
+static char *read_result(struct observe *o, const char *name)
+{
+	char p[PATH_MAX + 64];
+
+	snprintf(p, sizeof(p), "%s/%s", o->res->dir, name);
+	return sysinfo_read_file(p);
+}
+
+static void last_line(const char *text, char *buf, size_t len)
+{
+	const char *p, *best = NULL;
+
+	buf[0] = '\0';
+	if (!text)
+		return;
+	for (p = text; *p; p++)
+		if ((p == text || p[-1] == '\n') && *p != '\n' &&
+		    strncmp(p, "ERROR: Unknown error -1: couldn't set RLIMIT", 44))
+			best = p;
+	if (best)
+		snprintf(buf, len, "%.*s", (int)strcspn(best, "\n"), best);
+}
+
+struct observe *observe_new(const struct options *opt, struct results *res)
+{
+	struct observe *o = calloc(1, sizeof(*o));
+	char *text = sysinfo_read_file("/proc/interrupts");
+	int n;
+
+	if (!o)
+		abort();
+	o->opt = opt;
+	o->res = res;
+	o->bt_pid = o->ct_pid = o->perf_pid = -1;
+	o->cyc = json_object();
+	cpulist_online(&o->online);
+	if (!text || proc_interrupts_cal(text, o->cal0, CPU_SETSIZE, &n))
+		snprintf(o->cal_why, sizeof(o->cal_why),
+			 "no CAL line in /proc/interrupts on this architecture");
+	free(text);
+	return o;
+}
+
+/* ---- cyclictest -------------------------------------------------------- */
+
+static pid_t cyclictest_spawn(struct observe *o, double secs, const char *tag)
+{
+	char tool[PATH_MAX], cpus[256], threads[16], interval[16], dur[32];
+	char out[64], err[64], json[PATH_MAX + 64];
+
+	if (!find_tool("cyclictest", tool, sizeof(tool)))
+		return -2;
+	cpulist_format(&o->opt->rt_cpus, cpus, sizeof(cpus));
+	snprintf(threads, sizeof(threads), "%d", CPU_COUNT(&o->opt->rt_cpus));
+	snprintf(interval, sizeof(interval), "%u", o->opt->rt_interval_us);
+	snprintf(dur, sizeof(dur), "%d", (int)ceil(secs));
+	snprintf(json, sizeof(json), "--json=%s/cyclictest-%s.json", o->res->dir, tag);
+	snprintf(out, sizeof(out), "cyclictest-%s.out", tag);
+	snprintf(err, sizeof(err), "cyclictest-%s.err", tag);
+	{
+		char *argv[] = { tool, "-m", "-p95", "-a", cpus, "-t", threads, "-i",
+				 interval, "-D", dur, "-h", "10000", "-q", json, NULL };
+
+		return spawn(o, argv, out, err);
+	}
+}
+
+static void cyclictest_collect(struct observe *o, const char *tag, int status,
+			       double secs)
+{
+	char name[64], why[512];
+	char *text;
+	struct cyclic_result r;
+	struct hist_summary s;
+
+	snprintf(name, sizeof(name), "cyclictest-%s.json", tag);
+	text = read_result(o, name);
+	if (!text || status) {
+		char en[64];
+		char *etext;
+
+		snprintf(en, sizeof(en), "cyclictest-%s.err", tag);
+		etext = read_result(o, en);
+		last_line(etext, why, sizeof(why));
+		json_object_set_new(o->cyc, tag, json_pack("{s:s, s:s}", "status", "failed",
+			"reason", why[0] ? why : "cyclictest wrote no JSON"));
+		results_skip(o->res, "cyclictest", why[0] ? why : "cyclictest wrote no JSON");
+		free(etext);
+		free(text);
+		return;
+	}
+	if (cyclictest_parse(text, &r, why, sizeof(why))) {
+		json_object_set_new(o->cyc, tag, json_pack("{s:s, s:s}", "status", "failed",
+							   "reason", why));
+		free(text);
+		cyclic_result_free(&r);
+		return;
+	}
+	hist_summarise(&r.lat, &s);
+	json_object_set_new(o->cyc, tag, json_pack(
+		"{s:s, s:f, s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:o, s:o}",
+		"status", "ok", "duration_s", secs, "cycles", (json_int_t)r.cycles,
+		"overflows_beyond_10ms", (json_int_t)r.overflows,
+		"min_us", s.min / 1000, "p50_us", s.p50 / 1000, "p99_us", s.p99 / 1000,
+		"p99.9_us", s.p999 / 1000, "max_us", r.max_us,
+		"threads", json_incref(r.threads), "histogram", hist_to_json(&r.lat)));
+	cyclic_result_free(&r);
+	free(text);
+}
+
+static void isolation_check(struct observe *o)
+{
+	cpu_set_t iso, nohz;
+	bool isolated = true, nohz_ok = true;
+	char buf[256];
+
+	cpulist_read_file("/sys/devices/system/cpu/isolated", &iso);
+	cpulist_read_file("/sys/devices/system/cpu/nohz_full", &nohz);
+	for (int c = 0; c < CPU_SETSIZE; c++) {
+		if (!CPU_ISSET(c, &o->opt->rt_cpus))
+			continue;
+		isolated &= CPU_ISSET(c, &iso) != 0;
+		nohz_ok &= CPU_ISSET(c, &nohz) != 0;
+	}
+	json_object_set_new(o->cyc, "rt_cpus",
+		json_string(cpulist_format(&o->opt->rt_cpus, buf, sizeof(buf))));
+	json_object_set_new(o->cyc, "rt_cpus_isolated", json_boolean(isolated));
+	json_object_set_new(o->cyc, "rt_cpus_nohz_full", json_boolean(nohz_ok));
+	json_object_set_new(o->cyc, "interval_us", json_integer(o->opt->rt_interval_us));
+	if (!isolated || !nohz_ok)
+		fprintf(stderr, "gupbench: warning: RT CPUs %s are not %s (boot with "
+			"isolcpus=%s nohz_full=%s); jitter figures include the scheduler's "
+			"own noise\n", buf,
+			!isolated ? "isolated" : "nohz_full", buf, buf);
+}
+
+void observe_quiet_reference(struct observe *o)
+{
+	double secs = o->opt->run_time * 2 < 1 ? 1 : o->opt->run_time * 2;
+	pid_t pid;
+
+	if (!CPU_COUNT(&o->opt->rt_cpus)) {
+		json_object_set_new(o->cyc, "status", json_string("skipped"));
+		json_object_set_new(o->cyc, "reason", json_string(
+			"no --rt-cpus given (needs a CPU that is neither walker nor trigger)"));
+		return;
+	}
+	isolation_check(o);
+	pid = cyclictest_spawn(o, secs, "quiet");
+	if (pid == -2) {
+		results_skip(o->res, "cyclictest", "cyclictest not installed (apt-get install rt-tests)");
+		json_object_set_new(o->cyc, "status", json_string("skipped"));
+		json_object_set_new(o->cyc, "reason", json_string("cyclictest not installed"));
+		return;
+	}
+	if (!o->opt->quiet)
+		fprintf(stderr, "  cyclictest quiet reference on CPUs %s for %.0f s\n",
+			json_string_value(json_object_get(o->cyc, "rt_cpus")), ceil(secs));
+	cyclictest_collect(o, "quiet", wait_timeout(pid, ceil(secs) + 30), ceil(secs));
+	json_object_set_new(o->cyc, "status", json_string("ok"));
+}
+
+/* ---- bpftrace ---------------------------------------------------------- */
+
+static bool kallsyms_has(const char *sym)
+{
+	char line[512], name[256];
+	FILE *f = fopen("/proc/kallsyms", "r");
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%*s %*s %255s", name) == 1 && !strcmp(name, sym);
+	fclose(f);
+	return found;
+}
+
+static bool ipi_usable(struct observe *o, char *tool, size_t len)
+{
+	if (o->opt->no_bpftrace) {
+		snprintf(o->bt_why, sizeof(o->bt_why), "--no-bpftrace given");
+		return false;
+	}
+	if (!find_tool("bpftrace", tool, len)) {
+		snprintf(o->bt_why, sizeof(o->bt_why),
+			 "bpftrace not installed (apt-get install bpftrace)");
+		return false;
+	}
+	if (geteuid()) {
+		snprintf(o->bt_why, sizeof(o->bt_why), "bpftrace needs root");
+		return false;
+	}
+	if (!kallsyms_has(SYNC_FUNC)) {
+		snprintf(o->bt_why, sizeof(o->bt_why), SYNC_FUNC " not in /proc/kallsyms: "
+			 "kernel without MMU_GATHER_RCU_TABLE_FREE (x86 needs CONFIG_PARAVIRT), "
+			 "so there is no sync IPI to count");
+		return false;
+	}
+	if (access(TRACEFS "/events", F_OK)) {
+		if (mount("nodev", TRACEFS, "tracefs", 0, NULL)) {
+			snprintf(o->bt_why, sizeof(o->bt_why), "cannot mount tracefs on "
+				 TRACEFS ": %s", strerror(errno));
+			return false;
+		}
+		o->tracefs_mounted = true;
+	}
+	if (access(TRACEFS "/events/csd/csd_queue_cpu", F_OK)) {
+		snprintf(o->bt_why, sizeof(o->bt_why),
+			 "no csd:csd_queue_cpu tracepoint in this kernel (added in 6.3)");
+		return false;
+	}
+	return true;
+}
+
+void observe_ipi_start(struct observe *o)
+{
+	char tool[PATH_MAX], script[PATH_MAX];
+	const char *dir = getenv("GUPBENCH_SCRIPTS");
+
+	if (!ipi_usable(o, tool, sizeof(tool))) {
+		results_skip(o->res, "sync-ipi tracing", o->bt_why);
+		return;
+	}
+	snprintf(script, sizeof(script), "%s/sync-ipis.bt", dir ? dir : GUPBENCH_SCRIPTS_DIR);
+	if (access(script, R_OK)) {
+		snprintf(o->bt_why, sizeof(o->bt_why), "%.400s: %s (set GUPBENCH_SCRIPTS)",
+			 script, strerror(errno));
+		results_skip(o->res, "sync-ipi tracing", o->bt_why);
+		return;
+	}
+	{
+		char *argv[] = { tool, "-f", "json", script, NULL };
+
+		o->bt_pid = spawn(o, argv, "bpftrace.json", "bpftrace.err");
+	}
+	/* compiling and attaching takes seconds, longer under emulation */
+	for (int i = 0; i < 6000; i++) {
+		char *out = read_result(o, "bpftrace.json");
+		bool ok = out && strstr(out, "\"attached_probes\"");
+		int st;
+
+		free(out);
+		if (ok)
+			return;
+		if (waitpid(o->bt_pid, &st, WNOHANG) == o->bt_pid) {
+			char *err = read_result(o, "bpftrace.err");
+
+			last_line(err, o->bt_why, sizeof(o->bt_why));
+			free(err);
+			o->bt_pid = -1;
+			results_skip(o->res, "sync-ipi tracing", o->bt_why[0] ? o->bt_why :
+				     "bpftrace exited before attaching");
+			return;
+		}
+		usleep(20000);
+	}
+	kill(o->bt_pid, SIGKILL);
+	waitpid(o->bt_pid, NULL, 0);
+	o->bt_pid = -1;
+	snprintf(o->bt_why, sizeof(o->bt_why), "bpftrace did not attach within 120 s");
+	results_skip(o->res, "sync-ipi tracing", o->bt_why);
+}
+
+/* ---- perf stat --------------------------------------------------------- */
+
+static void perf_start(struct observe *o, double secs)
+{
+	char tool[PATH_MAX], cpus[256], dur[32], outf[PATH_MAX + 32];
+
+	if (!find_tool("perf", tool, sizeof(tool))) {
+		o->perf = json_pack("{s:s, s:s}", "status", "skipped", "reason",
+				    "perf not installed (apt-get install linux-perf)");
+		return;
+	}
+	cpulist_format(&o->opt->walker_cpus, cpus, sizeof(cpus));
+	snprintf(dur, sizeof(dur), "%.3f", secs);
+	snprintf(outf, sizeof(outf), "%s/perf-stat.csv", o->res->dir);
+	{
+		char *argv[] = { tool, "stat", "-x", ",", "-e", "cycles,instructions",
+				 "-C", cpus, "-o", outf, "--", "sleep", dur, NULL };
+
+		o->perf_pid = spawn(o, argv, "perf-stat.out", "perf-stat.err");
+	}
+}
+
+static void perf_collect(struct observe *o, int status)
+{
+	char *text = read_result(o, "perf-stat.csv"), *line, *save;
+	double cycles = -1, instr = -1;
+	char why[256] = "";
+
+	if (!text || status) {
+		char *err = read_result(o, "perf-stat.err");
+
+		last_line(err, why, sizeof(why));
+		free(err);
+		o->perf = json_pack("{s:s, s:s}", "status", "skipped", "reason",
+				    why[0] ? why : "perf stat failed");
+		free(text);
+		return;
+	}
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *f = line, *val, *event;
+
+		/* value,unit,event,... ; unit is often empty */
+		val = strsep(&f, ",");
+		strsep(&f, ",");
+		event = strsep(&f, ",");
+		if (line[0] == '#' || !event)
+			continue;
+		if (val[0] == '<') {
+			snprintf(why, sizeof(why), "perf stat: %s %s (no usable PMU here, "
+				 "e.g. a VM without PMU passthrough)", event, val);
+			continue;
+		}
+		if (!strncmp(event, "cycles", 6))
+			cycles = atof(val);
+		else if (!strncmp(event, "instructions", 12))
+			instr = atof(val);
+	}
+	free(text);
+	if (cycles < 0 || instr < 0)
+		o->perf = json_pack("{s:s, s:s}", "status", "skipped", "reason",
+				    why[0] ? why : "perf stat printed no counts");
+	else
+		o->perf = json_pack("{s:s, s:f, s:f, s:f, s:s}", "status", "ok",
+				    "cycles", cycles, "instructions", instr,
+				    "ipc", cycles > 0 ? instr / cycles : 0,
+				    "scope", "walker CPUs, whole measured runs");
+	if (strcmp(json_string_value(json_object_get(o->perf, "status")), "ok"))
+		results_skip(o->res, "perf stat",
+			     json_string_value(json_object_get(o->perf, "reason")));
+}
+
+void observe_measure_start(struct observe *o, double secs)
+{
+	o->ct_secs = secs;
+	if (CPU_COUNT(&o->opt->rt_cpus) && json_object_get(o->cyc, "quiet")) {
+		o->ct_pid = cyclictest_spawn(o, secs, "loaded");
+		if (o->ct_pid < 0)
+			o->ct_pid = -1;
+	}
+	perf_start(o, secs);
+}
+
+void observe_measure_end(struct observe *o)
+{
+	if (o->ct_pid > 0) {
+		cyclictest_collect(o, "loaded", wait_timeout(o->ct_pid, 10 + o->ct_secs * 0.2),
+				   ceil(o->ct_secs));
+		o->ct_pid = -1;
+	}
+	if (o->perf_pid > 0) {
+		perf_collect(o, wait_timeout(o->perf_pid, 10 + o->ct_secs * 0.2));
+		o->perf_pid = -1;
+	}
+}
+
+/* ---- CAL per run ------------------------------------------------------- */
+
+static bool read_cal(uint64_t *cal)
+{
+	char *text = sysinfo_read_file("/proc/interrupts");
+	int n;
+	bool ok = text && !proc_interrupts_cal(text, cal, CPU_SETSIZE, &n);
+
+	free(text);
+	return ok;
+}
+
+void observe_run_begin(struct observe *o)
+{
+	if (!o->cal_why[0] && !read_cal(o->cal0))
+		snprintf(o->cal_why, sizeof(o->cal_why), "cannot read /proc/interrupts");
+}
+
+/* per-role totals and per-CPU-per-event rates of a per-CPU count array */
+static json_t *by_role(const struct observe *o, const uint64_t *v, uint64_t events)
+{
+	json_t *j = json_object();
+
+	for (size_t r = 0; r < sizeof(roles) / sizeof(roles[0]); r++) {
+		uint64_t total = 0;
+		int n = 0;
+		cpu_set_t set;
+		char buf[256];
+
+		CPU_ZERO(&set);
+		for (int c = 0; c < CPU_SETSIZE; c++) {
+			if (!CPU_ISSET(c, &o->online) || role_of(o, c) != roles[r])
+				continue;
+			CPU_SET(c, &set);
+			total += v[c];
+			n++;
+		}
+		if (!n)
+			continue;
+		json_object_set_new(j, roles[r], json_pack("{s:s, s:I, s:o}",
+			"cpus", cpulist_format(&set, buf, sizeof(buf)), "total", (json_int_t)total,
+			"per_cpu_per_event", events ? json_real((double)total / n / events) :
+			json_null()));
+	}
+	return j;
+}
+
+static json_t *by_cpu(const struct observe *o, const uint64_t *v)
+{
+	json_t *j = json_object();
+
+	for (int c = 0; c < CPU_SETSIZE; c++) {
+		char k[16];
+
+		if (!CPU_ISSET(c, &o->online))
+			continue;
+		snprintf(k, sizeof(k), "%d", c);
+		json_object_set_new(j, k, json_pack("{s:I, s:s}", "count", (json_int_t)v[c],
+						    "role", role_of(o, c)));
+	}
+	return j;
+}
+
+json_t *observe_run_end(struct observe *o, uint64_t events)
+{
+	uint64_t now[CPU_SETSIZE], d[CPU_SETSIZE];
+
+	if (o->cal_why[0] || !read_cal(now))
+		return json_pack("{s:s}", "skipped", o->cal_why[0] ? o->cal_why :
+				 "cannot read /proc/interrupts");
+	for (int c = 0; c < CPU_SETSIZE; c++) {
+		d[c] = now[c] - o->cal0[c];
+		o->cal_sum[c] += d[c];
+	}
+	o->cal_events += events;
+	return json_pack("{s:I, s:o, s:o, s:s}", "trigger_events", (json_int_t)events,
+		"by_cpu", by_cpu(o, d), "by_role", by_role(o, d, events),
+		"note", "CAL counts every function-call IPI, not only the sync");
+}
+
+/* ---- the end ----------------------------------------------------------- */
+
+static json_t *ipi_collect(struct observe *o, uint64_t events, const pid_t *pids,
+			   int npids)
+{
+	struct ipi_counts c;
+	char why[256];
+	char *text;
+	json_t *j;
+	uint64_t ours = 0, other = 0;
+	const char *key;
+	json_t *v;
+
+	if (o->bt_pid <= 0)
+		return json_pack("{s:s, s:s}", "status", "skipped", "reason", o->bt_why);
+	kill(o->bt_pid, SIGINT);
+	wait_timeout(o->bt_pid, 30);
+	o->bt_pid = -1;
+	text = read_result(o, "bpftrace.json");
+	if (!text || bpftrace_parse(text, &c, why, sizeof(why))) {
+		if (!text)
+			snprintf(why, sizeof(why), "bpftrace wrote nothing");
+		free(text);
+		return json_pack("{s:s, s:s}", "status", "failed", "reason", why);
+	}
+	free(text);
+	json_object_foreach(c.senders, key, v) {
+		const char *comma = strrchr(key, ',');
+		pid_t pid = comma ? atoi(comma + 1) : 0;
+		bool mine = false;
+
+		for (int i = 0; i < npids; i++)
+			mine |= pids[i] == pid;
+		if (mine)
+			ours += (uint64_t)json_integer_value(v);
+		else
+			other += (uint64_t)json_integer_value(v);
+	}
+	j = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o}",
+		"status", "ok", "tool", "bpftrace csd:csd_queue_cpu func == " SYNC_FUNC,
+		"trigger_events", (json_int_t)events,
+		"queued_total", (json_int_t)c.queued_total,
+		"entered_total", (json_int_t)c.entered_total,
+		"queued_by_gupbench_triggers", (json_int_t)ours,
+		"queued_by_other_tasks", (json_int_t)other,
+		"by_cpu", by_cpu(o, c.queued), "by_role", by_role(o, c.queued, events),
+		"entered_by_role", by_role(o, c.entered, events),
+		"by_sender", json_incref(c.senders));
+	ipi_counts_free(&c);
+	return j;
+}
+
+json_t *observe_finish(struct observe *o, uint64_t events, const pid_t *pids, int npids)
+{
+	json_t *ipi = ipi_collect(o, events, pids, npids), *all, *sum;
+
+	if (o->ct_pid > 0 || o->perf_pid > 0)
+		observe_measure_end(o);
+	if (o->tracefs_mounted)
+		umount(TRACEFS);
+	if (!o->perf)
+		o->perf = json_pack("{s:s, s:s}", "status", "skipped", "reason", "not started");
+	all = json_pack("{s:o, s:o, s:o, s:o}", "sync_ipis", ipi,
+		"cal_interrupts", o->cal_why[0] ?
+			json_pack("{s:s, s:s}", "status", "skipped", "reason", o->cal_why) :
+			json_pack("{s:s, s:I, s:o, s:o}", "status", "ok",
+				  "trigger_events", (json_int_t)o->cal_events,
+				  "by_cpu", by_cpu(o, o->cal_sum),
+				  "by_role", by_role(o, o->cal_sum, o->cal_events)),
+		"cyclictest", o->cyc, "perf", o->perf);
+	results_write_json(o->res, "observers.json", all);
+	{
+		json_t *cal = json_object_get(all, "cal_interrupts");
+		json_t *ir = json_object_get(ipi, "by_role");
+		json_t *cr = json_object_get(cal, "by_role");
+
+		sum = json_pack("{s:O, s:O, s:O}",
+			"sync_ipis_by_role", ir ? ir : json_object_get(ipi, "reason"),
+			"cal_by_role", cr ? cr : json_object_get(cal, "reason"),
+			"cyclictest", o->cyc);
+	}
+	json_decref(all);
+	free(o);
+	return sum;
+}
