@@ -57,6 +57,7 @@ static void usage(FILE *f)
 "       gupbench list                   list workloads and triggers\n"
 "       gupbench model [options]        cost of the walker start/end sequences\n"
 "       gupbench litmus [options]       barrier-pairing store-buffering test\n"
+"       gupbench compare BASE OTHER...  statistics between results sets\n"
 "       gupbench --version | --help\n"
 "\n"
 "Walkers hammer GUP-fast, one pinned thread per CPU; every call is timed\n"
@@ -418,6 +419,8 @@ int main(int argc, char **argv)
 		return cmd_model(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "litmus"))
 		return cmd_litmus(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "compare"))
+		return cmd_compare(argc - 1, argv + 1);
 	if (!walker_find(argv[1]))
 		die_input("unknown workload '%s' (try 'gupbench list')", argv[1]);
 	return cmd_walk(argc, argv);

@@ -130,6 +130,7 @@ int run_scenario(const struct options *opt, const char *argv0_line);
 /* Subcommands that are not walkers (bench/model.c, bench/litmus.c). */
 int cmd_model(int argc, char **argv);
 int cmd_litmus(int argc, char **argv);
+int cmd_compare(int argc, char **argv);	/* bench/compare.c */
 
 /* Front-end helpers. */
 void die_input(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
