@@ -6,7 +6,7 @@ passed=0 failed=0
 expect() {	# expect 'message part' SUBCOMMAND ARGS...
 	local want=$1 err rc
 	shift
-	err=$("$GUPBENCH" "$@" -o "$TMP/r" 2>&1 >/dev/null)
+	err=$("$GUPBENCH" "$1" -o "$TMP/r" "${@:2}" 2>&1 >/dev/null)
 	rc=$?
 	if [ $rc -ne 2 ]; then
 		echo "FAIL: gupbench $*: exit $rc, want 2 (stderr: $err)"
