@@ -606,7 +606,7 @@ static json_t *lm_result_json(const struct lm_result *r, bool control_seen)
 }
 
 static void lm_print(const struct lm_opts *o, json_t *sys, const struct lm_result *r,
-		     size_t n, bool control_ran, bool control_seen)
+		     size_t n, bool control_ran, bool control_seen, const char *loadavg)
 {
 	printf("gupbench litmus: store-buffering test of the walker/sync barrier pairing\n"
 	       "(userspace, two pinned threads; a memory-ordering test, no IPIs).\n");
@@ -616,7 +616,8 @@ static void lm_print(const struct lm_opts *o, json_t *sys, const struct lm_resul
 	printf("walker: [W] slot=mm; <barrier>; [R] r1=table    "
 	       "syncer: [W] table=freed; <barrier>; [R] r2=slot\n");
 	printf("forbidden: r1 == old table AND r2 == empty slot; "
-	       "random delay 0..%u steps per side\n\n", o->delay_mask);
+	       "random delay 0..%u steps per side\n", o->delay_mask);
+	printf("load average at start: %s\n\n", loadavg);
 	printf("%-10s %-22s %-27s %11s  %10s %10s %11s %10s %9s  %s\n",
 	       "pairing", "walker barrier", "sync barrier", "iterations",
 	       "forbidden", "old+mm", "freed+empty", "freed+mm", "per 1e6", "verdict");
@@ -653,7 +654,7 @@ int cmd_litmus(int argc, char **argv)
 	const struct pairing *run[NPAIRINGS];
 	size_t n = 0;
 	bool control_ran = false, control_seen = false, violation = false;
-	char err[256];
+	char err[256], loadavg[64];
 	json_t *sys, *out, *arr;
 	int ret = 0;
 
@@ -672,6 +673,8 @@ int cmd_litmus(int argc, char **argv)
 	return EXIT_SKIPPED;
 #endif
 	lm_arch_init();
+	if (sysinfo_cmd_line("cut -d' ' -f1-3 /proc/loadavg", loadavg, sizeof(loadavg)))
+		snprintf(loadavg, sizeof(loadavg), "unknown");
 	for (size_t i = 0; i < NPAIRINGS; i++)
 		if (!o.only || o.only == &pairings[i])
 			run[n++] = &pairings[i];
@@ -716,7 +719,8 @@ int cmd_litmus(int argc, char **argv)
 					"no claim" :
 			violation ? "a full-barrier pairing showed the forbidden outcome" :
 			"control observed; see each pairing's verdict");
-	lm_print(&o, sys, res, n, control_ran, control_seen);
+	json_object_set_new(out, "loadavg_at_start", json_string(loadavg));
+	lm_print(&o, sys, res, n, control_ran, control_seen, loadavg);
 	if (results_write_json(&rd, "litmus.json", out)) {
 		fprintf(stderr, "gupbench: litmus: cannot write litmus.json\n");
 		results_finish(&rd, "failed", "cannot write litmus.json");

@@ -860,7 +860,7 @@ static json_t *timer_info(unsigned int iters)
 }
 
 static void print_header(const struct model_opts *o, json_t *sys, int cpu,
-			 const struct walkset *cold)
+			 const struct walkset *cold, const char *loadavg)
 {
 	printf("gupbench model: USERSPACE REPLICAS of the walker start/end sequences,\n"
 	       "not kernel measurements (no IRQ-off, no per-CPU addressing, no folio refs).\n");
@@ -877,6 +877,7 @@ static void print_header(const struct model_opts *o, json_t *sys, int cpu,
 		       cold->bytes >> 20, cold->nmm, cold->thp ? "accepted" : "refused");
 	printf("CI: Student t 95%% over runs; deltas and %% are per run against 'none' "
 	       "of the same run.\n");
+	printf("load average at start: %s\n", loadavg);
 }
 
 /* ------------------------------------------------------------------ */
@@ -888,12 +889,15 @@ int cmd_model(int argc, char **argv)
 	struct walkset hot = { 0 }, cold = { 0 };
 	struct series s_hot, s_cold, s_vm;
 	struct vmctx vc;
-	char err[256] = "out of memory";
+	char err[256] = "out of memory", loadavg[64];
 	json_t *sys, *out, *modes;
 	int cpu, ret = EXIT_RUN_FAILED;
 	bool have_hot = false, have_cold = false, have_vm = false;
 
 	parse_opts(argc, argv, &o);
+	/* other work on the machine shows up as noise: say how much there was */
+	if (sysinfo_cmd_line("cut -d' ' -f1-3 /proc/loadavg", loadavg, sizeof(loadavg)))
+		snprintf(loadavg, sizeof(loadavg), "unknown");
 #ifdef SEQ_UNSUPPORTED
 	fprintf(stderr, "gupbench: model: no start/end sequences for this architecture\n");
 	return EXIT_SKIPPED;
@@ -919,6 +923,7 @@ int cmd_model(int argc, char **argv)
 		"cpu", cpu, "timer", timer_info(o.iters),
 		"params", "pages", o.pages, "runs", o.runs, "iters_per_batch", o.iters,
 		"batches_per_run", o.batches, "vm_calls_per_run", o.vm_calls);
+	json_object_set_new(out, "loadavg_at_start", json_string(loadavg));
 	modes = json_object();
 	json_object_set_new(out, "walk", modes);
 
@@ -981,7 +986,7 @@ int cmd_model(int argc, char **argv)
 		json_dumpf(out, stdout, JSON_INDENT(1) | JSON_SORT_KEYS);
 		printf("\n");
 	} else {
-		print_header(&o, sys, cpu, have_cold ? &cold : NULL);
+		print_header(&o, sys, cpu, have_cold ? &cold : NULL, loadavg);
 		if (have_hot)
 			print_series(&s_hot, NULL);
 		if (have_cold)
