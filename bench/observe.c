@@ -557,16 +557,12 @@ json_t *observe_run_end(struct observe *o, uint64_t events)
 
 /* ---- the end ----------------------------------------------------------- */
 
-static json_t *ipi_collect(struct observe *o, uint64_t events, const pid_t *pids,
-			   int npids)
+static json_t *ipi_collect(struct observe *o, uint64_t events)
 {
-	struct ipi_counts c;
+	struct ipi_counts *c;
 	char why[256];
 	char *text;
 	json_t *j;
-	uint64_t ours = 0, other = 0;
-	const char *key;
-	json_t *v;
 
 	if (o->bt_pid <= 0)
 		return json_pack("{s:s, s:s}", "status", "skipped", "reason", o->bt_why);
@@ -574,42 +570,38 @@ static json_t *ipi_collect(struct observe *o, uint64_t events, const pid_t *pids
 	wait_timeout(o->bt_pid, 30);
 	o->bt_pid = -1;
 	text = read_result(o, "bpftrace.json");
-	if (!text || bpftrace_parse(text, &c, why, sizeof(why))) {
+	c = malloc(sizeof(*c));
+	if (!c)
+		abort();
+	if (!text || bpftrace_parse(text, c, why, sizeof(why))) {
 		if (!text)
 			snprintf(why, sizeof(why), "bpftrace wrote nothing");
 		free(text);
+		ipi_counts_free(c);
+		free(c);
 		return json_pack("{s:s, s:s}", "status", "failed", "reason", why);
 	}
 	free(text);
-	json_object_foreach(c.senders, key, v) {
-		const char *comma = strrchr(key, ',');
-		pid_t pid = comma ? atoi(comma + 1) : 0;
-		bool mine = false;
-
-		for (int i = 0; i < npids; i++)
-			mine |= pids[i] == pid;
-		if (mine)
-			ours += (uint64_t)json_integer_value(v);
-		else
-			other += (uint64_t)json_integer_value(v);
-	}
-	j = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o}",
+	j = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o}",
 		"status", "ok", "tool", "bpftrace csd:csd_queue_cpu func == " SYNC_FUNC,
+		"counted", "by_cpu and by_role: IPIs sent by gupbench's triggers (gb-*)",
 		"trigger_events", (json_int_t)events,
-		"queued_total", (json_int_t)c.queued_total,
-		"entered_total", (json_int_t)c.entered_total,
-		"queued_by_gupbench_triggers", (json_int_t)ours,
-		"queued_by_other_tasks", (json_int_t)other,
-		"by_cpu", by_cpu(o, c.queued), "by_role", by_role(o, c.queued, events),
-		"entered_by_role", by_role(o, c.entered, events),
-		"by_sender", json_incref(c.senders));
-	ipi_counts_free(&c);
+		"queued_total", (json_int_t)c->queued_total,
+		"entered_total", (json_int_t)c->entered_total,
+		"queued_by_gupbench_triggers", (json_int_t)c->ours_total,
+		"queued_by_other_tasks", (json_int_t)(c->queued_total - c->ours_total),
+		"by_cpu", by_cpu(o, c->ours), "by_role", by_role(o, c->ours, events),
+		"by_role_all_senders", by_role(o, c->queued, events),
+		"entered_by_role_all_senders", by_role(o, c->entered, events),
+		"by_sender", json_incref(c->senders));
+	ipi_counts_free(c);
+	free(c);
 	return j;
 }
 
-json_t *observe_finish(struct observe *o, uint64_t events, const pid_t *pids, int npids)
+json_t *observe_finish(struct observe *o, uint64_t events)
 {
-	json_t *ipi = ipi_collect(o, events, pids, npids), *all, *sum;
+	json_t *ipi = ipi_collect(o, events), *all, *sum;
 
 	if (o->ct_pid > 0 || o->perf_pid > 0)
 		observe_measure_end(o);

@@ -28,10 +28,9 @@ json_t *observe_run_end(struct observe *o, uint64_t events);
 void observe_measure_end(struct observe *o);
 /*
  * Stops bpftrace, writes observers.json and returns its summary (owned).
- * @events: trigger events while bpftrace was attached; @pids: the
- * processes that ran triggers (senders counted as gupbench's).
+ * @events: trigger events while bpftrace was attached. Sync IPIs are
+ * attributed to gupbench's triggers by task name (gb-trigger, gb-unshare).
  */
-json_t *observe_finish(struct observe *o, uint64_t events, const pid_t *pids,
-		       int npids);
+json_t *observe_finish(struct observe *o, uint64_t events);
 
 #endif

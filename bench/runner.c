@@ -107,6 +107,7 @@ static void *trigger_main(void *arg)
 	struct trigger *t = &tt->t;
 	struct timespec next;
 
+	pthread_setname_np(pthread_self(), "gb-trigger");
 	if (pin_self(t->cpu) || tt->ops->setup(t)) {
 		if (!t->err[0])
 			snprintf(t->err, sizeof(t->err), "setup on CPU %d failed", t->cpu);
@@ -198,6 +199,7 @@ static void *walker_main(void *arg)
 	const struct walker_ops *ops = wt->ops;
 	uint64_t inject = w->opt->inject_ns;
 
+	pthread_setname_np(pthread_self(), "gb-walker");
 	wt->setup_rc = pin_self(w->cpu) ? -1 : ops->setup(w);
 	if (wt->setup_rc && !w->err[0])
 		snprintf(w->err, sizeof(w->err), "cannot pin to CPU %d", w->cpu);
@@ -592,7 +594,6 @@ int run_scenario(const struct options *opt, const char *cmdline)
 	FILE *csv = NULL;
 	struct observe *obs = NULL;
 	json_t *obs_sum = NULL;
-	pid_t trig_pids[2] = { getpid(), -1 };
 	int ret = EXIT_RUN_FAILED;
 	unsigned int done = 0;
 
@@ -676,7 +677,6 @@ int run_scenario(const struct options *opt, const char *cmdline)
 			triggers_run(opt, tops);
 			_exit(0);
 		}
-		trig_pids[1] = child;
 	} else if (tops) {
 		if (pthread_create(&trig_th, NULL, triggers_thread, trig_args)) {
 			why = "pthread_create failed";
@@ -805,7 +805,7 @@ int run_scenario(const struct options *opt, const char *cmdline)
 		pthread_join(wt[i].th, NULL);
 	observe_measure_end(obs);
 	stop_triggers(&trig_thread, trig_th, &child);
-	obs_sum = observe_finish(obs, atomic_load(&ctl->events_total), trig_pids, 2);
+	obs_sum = observe_finish(obs, atomic_load(&ctl->events_total));
 	obs = NULL;
 
 	if (!why && done == opt->runs) {
@@ -842,7 +842,7 @@ int run_scenario(const struct options *opt, const char *cmdline)
 out:
 	stop_triggers(&trig_thread, trig_th, &child);
 	if (obs)
-		obs_sum = observe_finish(obs, atomic_load(&ctl->events_total), trig_pids, 2);
+		obs_sum = observe_finish(obs, atomic_load(&ctl->events_total));
 	json_decref(obs_sum);
 	if (csv) {
 		fclose(csv);

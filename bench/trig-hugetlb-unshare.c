@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -146,6 +147,7 @@ static int hu_event(struct trigger *t, uint64_t *ns)
 	if (pid == 0) {
 		uint64_t t0, t1;
 
+		prctl(PR_SET_NAME, "gb-unshare");
 		for (unsigned int i = 0; i < touch; i++)
 			h->base[(size_t)i * (PUD_SIZE_ / touch)] += 1;
 		t0 = timer_start(&gb_timer);

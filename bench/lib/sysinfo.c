@@ -16,18 +16,23 @@
 char *sysinfo_read_file(const char *path)
 {
 	FILE *f = fopen(path, "r");
+	size_t n = 0, cap = 65536;
 	char *buf;
-	size_t n;
 
 	if (!f)
 		return NULL;
-	buf = calloc(1, 65536);
-	if (!buf) {
-		fclose(f);
-		return NULL;
+	buf = malloc(cap);
+	while (buf) {
+		n += fread(buf + n, 1, cap - n - 1, f);
+		if (n < cap - 1)
+			break;
+		cap *= 2;
+		buf = realloc(buf, cap);
 	}
-	n = fread(buf, 1, 65535, f);
 	fclose(f);
+	if (!buf)
+		return NULL;
+	buf[n] = '\0';
 	while (n && buf[n - 1] == '\n')
 		buf[--n] = '\0';
 	return buf;

@@ -12,7 +12,7 @@ json_t *sysinfo_collect(const char *variant);
 /* First line of a command's stdout (via /bin/sh), or "" . */
 int sysinfo_cmd_line(const char *cmd, char *buf, size_t len);
 
-/* Whole small file as a string, trailing newline removed; NULL if absent. */
+/* Whole file as a string, trailing newlines removed; NULL if absent. */
 char *sysinfo_read_file(const char *path);
 
 #endif

@@ -32,6 +32,43 @@ static int parse_cpu_map(json_t *obj, uint64_t *out, uint64_t *total,
 	return 0;
 }
 
+/* @queue: {"cpu,comm": n} */
+static int parse_queue_map(json_t *obj, struct ipi_counts *c, char *err, size_t len)
+{
+	const char *key;
+	json_t *v;
+
+	if (!json_is_object(obj)) {
+		snprintf(err, len, "bpftrace: map is not an object");
+		return -1;
+	}
+	memset(c->queued, 0, sizeof(c->queued));
+	memset(c->ours, 0, sizeof(c->ours));
+	c->queued_total = c->ours_total = 0;
+	json_object_clear(c->senders);
+	json_object_foreach(obj, key, v) {
+		char *end;
+		long cpu = strtol(key, &end, 10);
+		json_int_t n = json_integer_value(v);
+		const char *comm = end + 1;
+
+		if (end == key || *end != ',' || cpu < 0 || cpu >= CPU_SETSIZE ||
+		    !json_is_integer(v) || n < 0) {
+			snprintf(err, len, "bpftrace: bad CPU entry '%s'", key);
+			return -1;
+		}
+		c->queued[cpu] += (uint64_t)n;
+		c->queued_total += (uint64_t)n;
+		if (!strncmp(comm, "gb-", 3)) {
+			c->ours[cpu] += (uint64_t)n;
+			c->ours_total += (uint64_t)n;
+		}
+		json_object_set_new(c->senders, comm, json_integer(
+			json_integer_value(json_object_get(c->senders, comm)) + n));
+	}
+	return 0;
+}
+
 int bpftrace_parse(const char *text, struct ipi_counts *c, char *err, size_t len)
 {
 	const char *p = text;
@@ -65,8 +102,8 @@ int bpftrace_parse(const char *text, struct ipi_counts *c, char *err, size_t len
 
 			name = json_object_iter_key(it);
 			map = json_object_iter_value(it);
-			if (!strcmp(name, "@queue_by_cpu")) {
-				if (parse_cpu_map(map, c->queued, &c->queued_total, err, len)) {
+			if (!strcmp(name, "@queue")) {
+				if (parse_queue_map(map, c, err, len)) {
 					json_decref(j);
 					return -1;
 				}
@@ -75,8 +112,6 @@ int bpftrace_parse(const char *text, struct ipi_counts *c, char *err, size_t len
 					json_decref(j);
 					return -1;
 				}
-			} else if (!strcmp(name, "@queue_by_sender") && json_is_object(map)) {
-				json_object_update(c->senders, map);
 			}
 		}
 		json_decref(j);

@@ -14,9 +14,10 @@
 struct ipi_counts {
 	bool attached;			/* saw "attached_probes" */
 	uint64_t queued[CPU_SETSIZE];	/* csd_queue_cpu per target CPU */
+	uint64_t ours[CPU_SETSIZE];	/* ... sent by tasks named gb-* */
 	uint64_t entered[CPU_SETSIZE];	/* csd_function_entry per CPU */
-	uint64_t queued_total, entered_total;
-	json_t *senders;		/* {"comm,pid": count} (owned) */
+	uint64_t queued_total, entered_total, ours_total;
+	json_t *senders;		/* {"comm": count} (owned) */
 };
 
 /* 0, or -1 with a reason. The last dump of each map wins. */

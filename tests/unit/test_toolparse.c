@@ -35,16 +35,29 @@ static void test_bpftrace(void **state)
 	(void)state;
 	assert_int_equal(bpftrace_parse(t, c, err, sizeof(err)), 0);
 	assert_true(c->attached);
-	assert_int_equal(c->queued[1], 2736);
+	assert_int_equal(c->queued[1], 2536);
 	assert_int_equal(c->queued[0], 0);
-	assert_int_equal(c->entered[1], 2736);
-	assert_int_equal(c->queued_total, 2736);
-	assert_int_equal(json_integer_value(json_object_get(c->senders, "gupbench,10657")),
-			 2735);
+	assert_int_equal(c->ours[1], 2536);
+	assert_int_equal(c->ours_total, 2536);
+	assert_int_equal(c->entered[1], 2536);
+	assert_int_equal(c->queued_total, 2536);
+	assert_int_equal(json_integer_value(json_object_get(c->senders, "gb-trigger")),
+			 2536);
+	ipi_counts_free(c);
+	/* other senders count in queued but not in ours */
+	assert_int_equal(bpftrace_parse("{\"type\": \"map\", \"data\": {\"@queue\": "
+		"{\"1,gb-unshare\": 5, \"1,khugepaged\": 2, \"3,gb-unshare\": 5}}}\n",
+		c, err, sizeof(err)), 0);
+	assert_int_equal(c->queued[1], 7);
+	assert_int_equal(c->ours[1], 5);
+	assert_int_equal(c->ours[3], 5);
+	assert_int_equal(c->ours_total, 10);
+	assert_int_equal(c->queued_total, 12);
+	assert_int_equal(json_integer_value(json_object_get(c->senders, "gb-unshare")), 10);
 	ipi_counts_free(c);
 	free(t);
 	/* malformed lines and maps are refused with a reason */
-	assert_int_equal(bpftrace_parse("{\"type\": \"map\", \"data\": {\"@queue_by_cpu\": "
+	assert_int_equal(bpftrace_parse("{\"type\": \"map\", \"data\": {\"@queue\": "
 					"{\"x\": 1}}}\n", c, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "bad CPU"));
 	ipi_counts_free(c);
