@@ -46,7 +46,7 @@
 
 #define LM_MAX_ITERS	1000000000ull
 #define LM_DEF_ITERS	12000000ull
-#define LM_DEF_LIMIT	120.0
+#define LM_DEF_LIMIT	60.0
 #define LM_DEF_DELAY	255u
 
 enum wside { W_NONE, W_MB, W_XCHG };
