@@ -650,13 +650,13 @@ static json_t *series_json(const struct series *s, unsigned int runs,
 	return arr;
 }
 
-static void print_ci(const struct sample_stats *st, const char *sign)
+static void print_ci(const struct sample_stats *st, bool sign, bool last)
 {
 	char buf[64];
 
-	snprintf(buf, sizeof(buf), "%s%.2f [%s%.2f, %s%.2f]", sign, st->mean,
-		 sign, st->ci95_lo, sign, st->ci95_hi);
-	printf("  %-26s", buf);
+	snprintf(buf, sizeof(buf), sign ? "%+.2f [%+.2f, %+.2f]" : "%.2f [%.2f, %.2f]",
+		 st->mean, st->ci95_lo, st->ci95_hi);
+	printf(last ? "  %s" : "  %-26s", buf);
 }
 
 static const char *verdict(const struct sample_stats *d)
@@ -673,18 +673,18 @@ static const char *verdict(const struct sample_stats *d)
 static void print_series(const struct series *s, const struct series *hot)
 {
 	printf("\n%s\n", s->title);
-	printf("%-10s %-28s %-8s  %-26s  %-26s  %-26s %s\n", "variant",
+	printf("%-10s %-28s %-8s  %-26s  %-26s  %s\n", "variant",
 	       "start sequence", "end", "ns/call mean [95% CI]",
-	       "+ns vs none [95% CI]", "+% vs none [95% CI]", "");
+	       "+ns vs none [95% CI]", "+% vs none [95% CI]");
 	for (unsigned int i = 0; i < s->nv; i++) {
 		printf("%-10s %-28s %-8s", s->v[i]->name, s->v[i]->start, s->v[i]->end);
-		print_ci(&s->st[i], "");
+		print_ci(&s->st[i], false, i == 0);
 		if (i == 0) {
 			printf("\n");
 			continue;
 		}
-		print_ci(&s->delta[i], s->delta[i].mean >= 0 ? "+" : "");
-		print_ci(&s->pct[i], s->pct[i].mean >= 0 ? "+" : "");
+		print_ci(&s->delta[i], true, false);
+		print_ci(&s->pct[i], true, false);
 		printf(" %s", verdict(&s->delta[i]));
 		if (hot && i < hot->nv)
 			printf("; hot-walk delta = %.2f%% of the call",
