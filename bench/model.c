@@ -33,6 +33,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <math.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -670,7 +671,13 @@ static const char *verdict(const struct sample_stats *d)
 	return "no difference proven";
 }
 
-static void print_series(const struct series *s, const struct series *hot)
+/*
+ * @step: one timer step spread over a batch (ns per call). A significant
+ * delta smaller than that is at the timer's limit: the averaging makes it
+ * visible, but code layout can produce it as easily as the sequence.
+ */
+static void print_series(const struct series *s, const struct series *hot,
+			 double step)
 {
 	printf("\n%s\n", s->title);
 	printf("%-10s %-28s %-8s  %-26s  %-26s  %s\n", "variant",
@@ -686,6 +693,8 @@ static void print_series(const struct series *s, const struct series *hot)
 		print_ci(&s->delta[i], true, false);
 		print_ci(&s->pct[i], true, false);
 		printf(" %s", verdict(&s->delta[i]));
+		if (s->delta[i].n > 1 && fabs(s->delta[i].mean) < step)
+			printf(" (below one timer step per call, %.2f ns)", step);
 		if (hot && i < hot->nv)
 			printf("; hot-walk delta = %.2f%% of the call",
 			       100.0 * hot->delta[i].mean / s->st[0].mean);
@@ -1002,12 +1011,15 @@ int cmd_model(int argc, char **argv)
 		printf("\n");
 	} else {
 		print_header(&o, sys, cpu, have_cold ? &cold : NULL, loadavg);
+		double step = gb_timer.resolution_ns;
+
 		if (have_hot)
-			print_series(&s_hot, NULL);
+			print_series(&s_hot, NULL, step / o.iters);
 		if (have_cold)
-			print_series(&s_cold, NULL);
+			print_series(&s_cold, NULL, step / o.iters);
 		if (have_vm)
-			print_series(&s_vm, have_hot ? &s_hot : NULL);
+			print_series(&s_vm, have_hot ? &s_hot : NULL,
+				     step / vc.per_batch);
 		printf("\nresults: %s\n", res.dir);
 	}
 	results_finish(&res, "complete", NULL);
