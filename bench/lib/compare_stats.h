@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Statistics and results readers for `gupbench compare`.
+ *
+ * Shift between two samples of per-run values (x = base, y = other):
+ *  - Hodges-Lehmann estimate: median of all nx*ny differences y_j - x_i;
+ *  - its distribution-free confidence interval (Bauer 1972): the order
+ *    statistics D(k), D(nx*ny+1-k) of those differences, k from the
+ *    Mann-Whitney U null distribution, exact (q-binomial counts) when
+ *    nx, ny <= CS_EXACT_MAX, normal approximation above;
+ *  - a two-sided Mann-Whitney U p-value, computed as scipy 1.10's
+ *    mannwhitneyu(x, y) method="auto" does: exact when there are no ties
+ *    and min(nx, ny) < 8, else normal with tie and continuity correction.
+ *
+ * The JSON readers never trust their input: every field is checked and a
+ * reason is returned instead of crashing (they are fuzzed, see fuzz/).
+ */
+#ifndef GUPBENCH_COMPARE_STATS_H
+#define GUPBENCH_COMPARE_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+
+#define CS_EXACT_MAX	50
+
+double cs_median(const double *x, size_t n);	/* NAN when n == 0 */
+double cs_hodges_lehmann(const double *x, size_t nx, const double *y, size_t ny);
+
+/* counts[u] of U = u, u = 0..m*n, under H0 (no ties); sum = C(m+n, m). */
+int cs_mw_counts(size_t m, size_t n, long double *counts);
+
+struct cs_shift {
+	double hl;		/* Hodges-Lehmann shift y - x */
+	double lo, hi;		/* CI of the shift; NAN when unattainable */
+	double coverage;	/* confidence actually achieved (>= conf if exact) */
+	size_t k;		/* CI = [D(k), D(nx*ny+1-k)], 1-based; 0 none */
+	bool ci_exact;
+	double u;		/* Mann-Whitney U of x (scipy's U1) */
+	double p;		/* two-sided */
+	bool p_exact;
+	bool ties;
+};
+/* 0, or -1 when a side is empty or a value is not finite. */
+int cs_shift_test(const double *x, size_t nx, const double *y, size_t ny,
+		  double conf, struct cs_shift *r);
+
+/* ---- results readers ---------------------------------------------------- */
+
+enum cs_run_metric {
+	CS_W_P50, CS_W_P90, CS_W_P99, CS_W_P999, CS_W_MAX, CS_W_MEAN,
+	CS_W_CPS, CS_U_CPS,
+	CS_T_P50, CS_T_P99, CS_T_MAX, CS_T_MEAN, CS_T_EPS,
+	CS_NRUN_METRICS
+};
+
+enum cs_once_metric {
+	CS_IPI_WALKER, CS_IPI_TRIGGER, CS_IPI_RT, CS_IPI_IDLE, CS_IPI_NONWALKER,
+	CS_CYC_QUIET_MAX, CS_CYC_QUIET_P999, CS_CYC_LOADED_MAX, CS_CYC_LOADED_P999,
+	CS_NONCE_METRICS
+};
+
+struct cs_metric_info {
+	const char *name;	/* stable key (CSV/JSON) */
+	const char *what;	/* human description */
+	const char *unit;
+};
+extern const struct cs_metric_info cs_run_metrics[CS_NRUN_METRICS];
+extern const struct cs_metric_info cs_once_metrics[CS_NONCE_METRICS];
+
+struct cs_run {
+	double v[CS_NRUN_METRICS];
+	bool have[CS_NRUN_METRICS];
+};
+/* One run-NNN.json. Walker values come from its histogram (hist_from_json). */
+int cs_run_from_json(const json_t *run, struct cs_run *r, char *err, size_t len);
+
+struct cs_once {
+	double v[CS_NONCE_METRICS];
+	bool have[CS_NONCE_METRICS];
+	char ipi_reason[160];	/* why no IPI numbers, if none */
+	char cyc_reason[160];
+};
+/*
+ * observers.json (object with "sync_ipis"/"cyclictest"), or the
+ * "observers" object of summary.json ("sync_ipis_by_role"/"cyclictest").
+ */
+int cs_observers_from_json(const json_t *obs, struct cs_once *o, char *err, size_t len);
+
+struct cs_manifest {
+	char status[32], variant[128], kernel_release[128], kernel_version[128];
+	char arch[32], cpu_model[128], config_sha[80], timing_note[256];
+	char walker[32], trigger[32], trigger_mm[16], skip_reason[256];
+	long cpus, pages, runs_completed;
+	double inject_ns;
+};
+int cs_manifest_from_json(const json_t *m, struct cs_manifest *mf, char *err, size_t len);
+
+#endif
