@@ -1,13 +1,838 @@
 // SPDX-License-Identifier: GPL-2.0
-/* gupbench compare: not written yet. */
+/*
+ * gupbench compare BASE OTHER... [-o OUTDIR] [--format text|csv|json]
+ *
+ * A results set is a run directory (manifest.json inside) or a directory
+ * of run directories, one per scenario. Scenarios are matched by machine
+ * (arch, cpu_model, cpus_online_count) and by (walker, trigger,
+ * trigger_mm, pages). Per-run metrics are compared with the
+ * Hodges-Lehmann shift and its distribution-free Mann-Whitney (Bauer
+ * 1972) interval; metrics that exist once per set (sync IPIs per event,
+ * cyclictest) are compared as single values. See bench/lib/compare_stats.h.
+ */
 #include "gupbench.h"
+#include "lib/compare_stats.h"
+#include "version.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MIN_RUNS 6
+#define CONF 0.95
+
+static const char method_text[] =
+	"change = Hodges-Lehmann shift of OTHER against BASE (median of all "
+	"per-run differences), in % of the BASE median; 95% CI = distribution-free "
+	"Mann-Whitney interval of that shift (Bauer 1972; exact U distribution "
+	"for up to 50 runs a side, normal approximation above; with ties the "
+	"exact interval is approximate); p = two-sided Mann-Whitney U test "
+	"(exact without ties when a side has <= 8 runs, else normal with tie and "
+	"continuity correction); * = difference at 95% confidence (p < 0.05 and "
+	"the CI excludes 0), ~ = no difference proven. Values that exist once per "
+	"set (sync IPIs per event, cyclictest) are compared as single values, "
+	"without a CI.";
+
+struct scen {
+	char dir[PATH_MAX];
+	struct cs_manifest mf;
+	bool skipped;
+	size_t nruns;
+	struct cs_run *runs;
+	struct cs_once once;
+	bool have_once;
+};
+
+struct set {
+	const char *path;
+	struct scen *s;
+	size_t n;
+};
+
+static struct set *sets;	/* global: reachable until exit */
+static int nsets;
+
+static void bad(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void bad(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("gupbench compare: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_BAD_INPUT);
+}
+
+static bool exists(const char *dir, const char *name)
+{
+	char p[PATH_MAX];
+	struct stat st;
+
+	if (snprintf(p, sizeof(p), "%s/%s", dir, name) >= (int)sizeof(p))
+		bad("%s/%s: path too long", dir, name);
+	return stat(p, &st) == 0;
+}
+
+static json_t *load_json(const char *dir, const char *name)
+{
+	char p[PATH_MAX];
+	json_error_t e;
+	json_t *j;
+
+	if (snprintf(p, sizeof(p), "%s/%s", dir, name) >= (int)sizeof(p))
+		bad("%s/%s: path too long", dir, name);
+	j = json_load_file(p, JSON_REJECT_DUPLICATES, &e);
+	if (!j)
+		bad("%s: malformed or truncated JSON (line %d: %s)", p, e.line, e.text);
+	return j;
+}
+
+static int is_run_file(const struct dirent *d)
+{
+	unsigned int n;
+	char tail[8];
+
+	return sscanf(d->d_name, "run-%u.%7s", &n, tail) == 2 && !strcmp(tail, "json");
+}
+
+static int is_dir_entry(const struct dirent *d)
+{
+	return d->d_name[0] != '.';
+}
+
+static void load_scen(const char *dir, struct scen *s)
+{
+	struct dirent **names;
+	char err[256];
+	json_t *j;
+	int n;
+
+	memset(s, 0, sizeof(*s));
+	snprintf(s->dir, sizeof(s->dir), "%s", dir);
+	if (exists(dir, "INCOMPLETE"))
+		bad("%s: incomplete results (INCOMPLETE file present): run did not finish", dir);
+	j = load_json(dir, "manifest.json");
+	if (cs_manifest_from_json(j, &s->mf, err, sizeof(err)))
+		bad("%s/manifest.json: %s", dir, err);
+	json_decref(j);
+	if (!strcmp(s->mf.status, "skipped")) {
+		s->skipped = true;
+		return;
+	}
+	if (strcmp(s->mf.status, "complete"))
+		bad("%s: results not complete (status \"%s\")", dir, s->mf.status);
+
+	n = scandir(dir, &names, is_run_file, alphasort);
+	if (n < 0)
+		bad("%s: %s", dir, strerror(errno));
+	if (n == 0)
+		bad("%s: status complete but no run-NNN.json files", dir);
+	s->runs = calloc((size_t)n, sizeof(*s->runs));
+	if (!s->runs)
+		bad("out of memory");
+	for (int i = 0; i < n; i++) {
+		j = load_json(dir, names[i]->d_name);
+		if (cs_run_from_json(j, &s->runs[i], err, sizeof(err)))
+			bad("%s/%s: %s", dir, names[i]->d_name, err);
+		json_decref(j);
+		free(names[i]);
+	}
+	free(names);
+	s->nruns = (size_t)n;
+	if (s->mf.runs_completed >= 0 && (size_t)s->mf.runs_completed != s->nruns)
+		bad("%s: manifest says %ld runs completed but %zu run files exist",
+		    dir, s->mf.runs_completed, s->nruns);
+
+	if (exists(dir, "observers.json")) {
+		j = load_json(dir, "observers.json");
+		if (cs_observers_from_json(j, &s->once, err, sizeof(err)))
+			bad("%s/observers.json: %s", dir, err);
+		json_decref(j);
+		s->have_once = true;
+	} else if (exists(dir, "summary.json")) {
+		json_t *o;
+
+		j = load_json(dir, "summary.json");
+		o = json_object_get(j, "observers");
+		if (o && !json_is_null(o)) {
+			if (cs_observers_from_json(o, &s->once, err, sizeof(err)))
+				bad("%s/summary.json: observers: %s", dir, err);
+			s->have_once = true;
+		}
+		json_decref(j);
+	}
+}
+
+static void machine_key(const struct cs_manifest *m, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s|%s|%ld", m->arch, m->cpu_model, m->cpus);
+}
+
+static void scen_key(const struct cs_manifest *m, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s|%s|%s|%ld", m->walker, m->trigger, m->trigger_mm, m->pages);
+}
+
+static bool same_place(const struct scen *a, const struct scen *b)
+{
+	char k1[512], k2[512];
+
+	machine_key(&a->mf, k1, sizeof(k1));
+	machine_key(&b->mf, k2, sizeof(k2));
+	if (strcmp(k1, k2))
+		return false;
+	scen_key(&a->mf, k1, sizeof(k1));
+	scen_key(&b->mf, k2, sizeof(k2));
+	return !strcmp(k1, k2);
+}
+
+static void load_set(const char *path, struct set *set)
+{
+	struct dirent **names;
+	struct stat st;
+	int n;
+
+	memset(set, 0, sizeof(*set));
+	set->path = path;
+	if (stat(path, &st) || !S_ISDIR(st.st_mode))
+		bad("%s: no such results directory", path);
+	if (exists(path, "manifest.json") || exists(path, "INCOMPLETE")) {
+		set->s = calloc(1, sizeof(*set->s));
+		if (!set->s)
+			bad("out of memory");
+		load_scen(path, &set->s[0]);
+		set->n = 1;
+		return;
+	}
+	n = scandir(path, &names, is_dir_entry, alphasort);
+	if (n < 0)
+		bad("%s: %s", path, strerror(errno));
+	set->s = calloc((size_t)n + 1, sizeof(*set->s));
+	if (!set->s)
+		bad("out of memory");
+	for (int i = 0; i < n; i++) {
+		char sub[PATH_MAX];
+
+		snprintf(sub, sizeof(sub), "%s/%s", path, names[i]->d_name);
+		free(names[i]);
+		if (stat(sub, &st) || !S_ISDIR(st.st_mode) ||
+		    (!exists(sub, "manifest.json") && !exists(sub, "INCOMPLETE")))
+			continue;
+		load_scen(sub, &set->s[set->n]);
+		/* the same scenario twice: the later (by time-stamped name) wins */
+		for (size_t k = 0; k < set->n; k++)
+			if (set->s[k].dir[0] && same_place(&set->s[k], &set->s[set->n])) {
+				fprintf(stderr, "gupbench compare: warning: %s repeats the scenario of %s; using the later one\n",
+					set->s[set->n].dir, set->s[k].dir);
+				set->s[k].dir[0] = 0;
+			}
+		set->n++;
+	}
+	free(names);
+	if (!set->n)
+		bad("%s: no results here (no manifest.json in it or in its subdirectories)", path);
+}
+
+/* ---- building the comparison --------------------------------------------- */
+
+static json_t *num_or_null(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *values(const struct scen *s, int m, double **out, size_t *n)
+{
+	json_t *a = json_array();
+
+	*n = 0;
+	*out = NULL;
+	if (!s)
+		return a;
+	*out = calloc(s->nruns + 1, sizeof(double));
+	if (!*out)
+		bad("out of memory");
+	for (size_t i = 0; i < s->nruns; i++)
+		if (s->runs[i].have[m]) {
+			(*out)[(*n)++] = s->runs[i].v[m];
+			json_array_append_new(a, json_real(s->runs[i].v[m]));
+		}
+	return a;
+}
+
+static void set_info(json_t *o, const char *what, const struct set *set, const struct scen *s)
+{
+	json_object_set_new(o, what, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s?}",
+		"set", set->path, "variant", s->mf.variant,
+		"kernel_release", s->mf.kernel_release, "kernel_version", s->mf.kernel_version,
+		"kernel_config_sha256", s->mf.config_sha, "dir", s->dir));
+}
+
+static json_t *row_run_metric(int m, const struct scen *b, const struct scen *o)
+{
+	const struct cs_metric_info *mi = &cs_run_metrics[m];
+	double *x, *y;
+	size_t nx, ny;
+	json_t *r = json_pack("{s:s,s:s,s:s,s:s}", "metric", mi->name, "what", mi->what,
+			      "unit", mi->unit, "kind", "per-run");
+
+	json_object_set_new(r, "base_values", values(b, m, &x, &nx));
+	json_object_set_new(r, "other_values", values(o, m, &y, &ny));
+	if (!nx && !ny) {
+		free(x);
+		free(y);
+		json_decref(r);
+		return NULL;
+	}
+	json_object_set_new(r, "n_base", json_integer((json_int_t)nx));
+	json_object_set_new(r, "n_other", json_integer((json_int_t)ny));
+	json_object_set_new(r, "base_median", num_or_null(cs_median(x, nx)));
+	json_object_set_new(r, "other_median", num_or_null(cs_median(y, ny)));
+	if (!nx || !ny) {
+		json_object_set_new(r, "mark", json_string("missing"));
+		json_object_set_new(r, "verdict", json_string(!nx ? "missing in BASE" : "missing in OTHER"));
+	} else {
+		struct cs_shift t;
+		double med = cs_median(x, nx);
+		double scale = med != 0 ? 100 / fabs(med) : NAN;
+		bool sig;
+
+		if (cs_shift_test(x, nx, y, ny, CONF, &t))
+			bad("%s: values are not finite", mi->name);
+		sig = t.p < 0.05 && t.k && (t.lo > 0 || t.hi < 0);
+		json_object_set_new(r, "shift", num_or_null(t.hl));
+		json_object_set_new(r, "shift_ci", json_pack("[o,o]", num_or_null(t.lo), num_or_null(t.hi)));
+		json_object_set_new(r, "change_pct", num_or_null(t.hl * scale));
+		json_object_set_new(r, "change_ci_pct", json_pack("[o,o]", num_or_null(t.lo * scale),
+								  num_or_null(t.hi * scale)));
+		json_object_set_new(r, "ci_coverage", num_or_null(t.coverage));
+		json_object_set_new(r, "ci_method", json_string(!t.k ? "none (too few runs)" :
+				t.ci_exact ? (t.ties ? "exact U distribution (ties: approximate)" :
+					      "exact U distribution") : "normal approximation"));
+		json_object_set_new(r, "u", json_real(t.u));
+		json_object_set_new(r, "p", num_or_null(t.p));
+		json_object_set_new(r, "p_method", json_string(t.p_exact ? "exact" : "normal"));
+		json_object_set_new(r, "mark", json_string(sig ? "*" : "~"));
+		json_object_set_new(r, "verdict", json_string(sig ? "difference at 95% confidence" :
+							       "no difference proven"));
+	}
+	free(x);
+	free(y);
+	return r;
+}
+
+static json_t *row_once_metric(int m, const struct scen *b, const struct scen *o)
+{
+	const struct cs_metric_info *mi = &cs_once_metrics[m];
+	bool hb = b && b->have_once && b->once.have[m];
+	bool ho = o && o->have_once && o->once.have[m];
+	json_t *r;
+
+	if (!hb && !ho)
+		return NULL;
+	r = json_pack("{s:s,s:s,s:s,s:s}", "metric", mi->name, "what", mi->what,
+		      "unit", mi->unit, "kind", "once per set");
+	json_object_set_new(r, "base_values", hb ? json_pack("[f]", b->once.v[m]) : json_array());
+	json_object_set_new(r, "other_values", ho ? json_pack("[f]", o->once.v[m]) : json_array());
+	json_object_set_new(r, "n_base", json_integer(hb));
+	json_object_set_new(r, "n_other", json_integer(ho));
+	json_object_set_new(r, "base_median", hb ? json_real(b->once.v[m]) : json_null());
+	json_object_set_new(r, "other_median", ho ? json_real(o->once.v[m]) : json_null());
+	if (hb && ho) {
+		double d = o->once.v[m] - b->once.v[m];
+
+		json_object_set_new(r, "shift", json_real(d));
+		json_object_set_new(r, "change_pct", b->once.v[m] != 0 ?
+				    json_real(100 * d / fabs(b->once.v[m])) : json_null());
+		json_object_set_new(r, "ci_method", json_string("none: one value per set"));
+		json_object_set_new(r, "mark", json_string("single"));
+		json_object_set_new(r, "verdict", json_string("single values, no CI"));
+	} else {
+		json_object_set_new(r, "mark", json_string("missing"));
+		json_object_set_new(r, "verdict", json_string(!hb ? "missing in BASE" : "missing in OTHER"));
+	}
+	return r;
+}
+
+static json_t *compare_scen(const struct set *bs, const struct scen *b,
+			    const struct set *os, const struct scen *o)
+{
+	const struct scen *any = b ? b : o;
+	const struct cs_manifest *mf = &any->mf;
+	json_t *c = json_object(), *rows = json_array(), *warn = json_array();
+	char label[192];
+
+	snprintf(label, sizeof(label), "%s, %ld pages, %s%s%s%s", mf->walker, mf->pages,
+		 strcmp(mf->trigger, "none") ? "trigger " : "no trigger",
+		 strcmp(mf->trigger, "none") ? mf->trigger : "",
+		 mf->trigger_mm[0] ? " " : "", mf->trigger_mm[0] ? mf->trigger_mm : "");
+	if (mf->trigger_mm[0])
+		strncat(label, " mm", sizeof(label) - strlen(label) - 1);
+	json_object_set_new(c, "scenario", json_pack("{s:s,s:s,s:s,s:I,s:s}",
+		"walker", mf->walker, "trigger", mf->trigger, "trigger_mm", mf->trigger_mm,
+		"pages", (json_int_t)mf->pages, "label", label));
+	json_object_set_new(c, "machine", json_pack("{s:s,s:s,s:I}", "arch", mf->arch,
+		"cpu_model", mf->cpu_model, "cpus_online_count", (json_int_t)mf->cpus));
+	json_object_set_new(c, "timing_note", mf->timing_note[0] ? json_string(mf->timing_note)
+							      : json_null());
+	if (b)
+		set_info(c, "base", bs, b);
+	else
+		json_object_set_new(c, "base", json_pack("{s:s}", "set", bs->path));
+	if (o)
+		set_info(c, "other", os, o);
+	else
+		json_object_set_new(c, "other", json_pack("{s:s}", "set", os->path));
+	json_object_set_new(c, "base_runs", json_integer(b ? (json_int_t)b->nruns : 0));
+	json_object_set_new(c, "other_runs", json_integer(o ? (json_int_t)o->nruns : 0));
+	json_object_set_new(c, "inject_ns", json_pack("[f,f]", b ? b->mf.inject_ns : NAN,
+						      o ? o->mf.inject_ns : NAN));
+
+	if (!b || !o || b->skipped || o->skipped) {
+		char w[PATH_MAX + 512];
+		const struct scen *sk = b && b->skipped ? b : o && o->skipped ? o : NULL;
+
+		if (sk)
+			snprintf(w, sizeof(w), "scenario skipped in %s (%s): %s",
+				 sk == b ? "BASE" : "OTHER", sk->dir,
+				 sk->mf.skip_reason[0] ? sk->mf.skip_reason : "no reason given");
+		else
+			snprintf(w, sizeof(w), "scenario missing in %s", !b ? "BASE" : "OTHER");
+		json_array_append_new(warn, json_string(w));
+		json_object_set_new(c, "status", json_string("missing"));
+	} else {
+		json_object_set_new(c, "status", json_string("compared"));
+		if (b->nruns < MIN_RUNS || o->nruns < MIN_RUNS) {
+			char w[256];
+
+			snprintf(w, sizeof(w), "fewer than %d runs (BASE %zu, OTHER %zu): the 95%% CI is wide or unattainable; use >= 10",
+				 MIN_RUNS, b->nruns, o->nruns);
+			json_array_append_new(warn, json_string(w));
+		}
+		if (strcmp(b->mf.walker, "gup-test") == 0)
+			json_array_append_new(warn, json_string(
+				"walker gup-test: latency is the in-kernel gup_test time per call"));
+		for (int m = 0; m < CS_NRUN_METRICS; m++) {
+			json_t *r = row_run_metric(m, b, o);
+
+			if (r)
+				json_array_append_new(rows, r);
+		}
+		for (int m = 0; m < CS_NONCE_METRICS; m++) {
+			json_t *r = row_once_metric(m, b, o);
+
+			if (r)
+				json_array_append_new(rows, r);
+		}
+		if (b->have_once && b->once.ipi_reason[0])
+			json_object_set_new(c, "base_ipi_note", json_string(b->once.ipi_reason));
+		if (o->have_once && o->once.ipi_reason[0])
+			json_object_set_new(c, "other_ipi_note", json_string(o->once.ipi_reason));
+		if (b->have_once && b->once.cyc_reason[0])
+			json_object_set_new(c, "base_cyclictest_note", json_string(b->once.cyc_reason));
+	}
+	json_object_set_new(c, "warnings", warn);
+	json_object_set_new(c, "metrics", rows);
+	return c;
+}
+
+static void describe_machines(const struct set *s, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; i < s->n && off < len; i++) {
+		char k[300];
+		bool dup = false;
+
+		for (size_t j = 0; j < i; j++) {
+			char k2[300];
+
+			machine_key(&s->s[j].mf, k2, sizeof(k2));
+			machine_key(&s->s[i].mf, k, sizeof(k));
+			dup |= !strcmp(k, k2);
+		}
+		if (dup)
+			continue;
+		off += (size_t)snprintf(buf + off, len - off, "%s%s \"%s\" %ld CPUs",
+					off ? ", " : "", s->s[i].mf.arch, s->s[i].mf.cpu_model,
+					s->s[i].mf.cpus);
+	}
+}
+
+static void compare_sets(const struct set *b, const struct set *o, json_t *out)
+{
+	bool common = false;
+
+	for (size_t i = 0; i < b->n; i++)
+		for (size_t j = 0; j < o->n; j++) {
+			char k1[300], k2[300];
+
+			machine_key(&b->s[i].mf, k1, sizeof(k1));
+			machine_key(&o->s[j].mf, k2, sizeof(k2));
+			common |= !strcmp(k1, k2);
+		}
+	if (!common) {
+		char m1[512], m2[512];
+
+		describe_machines(b, m1, sizeof(m1));
+		describe_machines(o, m2, sizeof(m2));
+		bad("refusing to compare %s (%s) with %s (%s): different machine or architecture; compare each set only against a baseline from its own machine",
+		    b->path, m1, o->path, m2);
+	}
+	for (size_t i = 0; i < b->n; i++) {
+		const struct scen *bs = &b->s[i], *match = NULL;
+
+		if (!bs->dir[0])
+			continue;
+		for (size_t j = 0; j < o->n; j++)
+			if (o->s[j].dir[0] && same_place(bs, &o->s[j]))
+				match = &o->s[j];
+		json_array_append_new(out, compare_scen(b, bs, o, match));
+	}
+	for (size_t j = 0; j < o->n; j++) {
+		bool found = false;
+
+		if (!o->s[j].dir[0])
+			continue;
+		for (size_t i = 0; i < b->n; i++)
+			found |= b->s[i].dir[0] && same_place(&b->s[i], &o->s[j]);
+		if (!found)
+			json_array_append_new(out, compare_scen(b, NULL, o, &o->s[j]));
+	}
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+static double jnum(const json_t *o, const char *k)
+{
+	const json_t *j = json_object_get(o, k);
+
+	return json_is_number(j) ? json_number_value(j) : NAN;
+}
+
+static const char *jstr(const json_t *o, const char *k)
+{
+	const json_t *j = json_object_get(o, k);
+
+	return json_is_string(j) ? json_string_value(j) : "";
+}
+
+static char *fmt_val(double v, char *buf, size_t len)
+{
+	double a = fabs(v);
+
+	if (!isfinite(v))
+		snprintf(buf, len, "-");
+	else if (a >= 1000)
+		snprintf(buf, len, "%.0f", v);
+	else if (a >= 10)
+		snprintf(buf, len, "%.1f", v);
+	else
+		snprintf(buf, len, "%.3f", v);
+	return buf;
+}
+
+static char *fmt_pct(double v, char *buf, size_t len)
+{
+	if (!isfinite(v))
+		snprintf(buf, len, "n/a");
+	else
+		snprintf(buf, len, "%+.2f%%", v);
+	return buf;
+}
+
+static void print_text(FILE *f, const json_t *all)
+{
+	const json_t *c;
+	size_t i;
+
+	fprintf(f, "gupbench compare (%s)\nmethod: %s\n", GUPBENCH_VERSION, method_text);
+	json_array_foreach(json_object_get(all, "comparisons"), i, c) {
+		const json_t *b = json_object_get(c, "base"), *o = json_object_get(c, "other");
+		const json_t *mach = json_object_get(c, "machine"), *w, *r;
+		size_t k;
+		bool once_hdr = false;
+
+		fprintf(f, "\n== %s vs %s: %s ==\n", jstr(o, "variant")[0] ? jstr(o, "variant") : jstr(o, "set"),
+			jstr(b, "variant")[0] ? jstr(b, "variant") : jstr(b, "set"),
+			jstr(json_object_get(c, "scenario"), "label"));
+		fprintf(f, "machine: %s \"%s\", %lld CPUs online\n", jstr(mach, "arch"),
+			jstr(mach, "cpu_model"),
+			(long long)json_integer_value(json_object_get(mach, "cpus_online_count")));
+		fprintf(f, "BASE:  %s  kernel %s  config %.12s  %lld runs  %s\n", jstr(b, "variant"),
+			jstr(b, "kernel_release"), jstr(b, "kernel_config_sha256"),
+			(long long)json_integer_value(json_object_get(c, "base_runs")),
+			jstr(b, "dir")[0] ? jstr(b, "dir") : jstr(b, "set"));
+		fprintf(f, "OTHER: %s  kernel %s  config %.12s  %lld runs  %s\n", jstr(o, "variant"),
+			jstr(o, "kernel_release"), jstr(o, "kernel_config_sha256"),
+			(long long)json_integer_value(json_object_get(c, "other_runs")),
+			jstr(o, "dir")[0] ? jstr(o, "dir") : jstr(o, "set"));
+		if (json_is_string(json_object_get(c, "timing_note")))
+			fprintf(f, "note: %s\n", jstr(c, "timing_note"));
+		json_array_foreach(json_object_get(c, "warnings"), k, w)
+			fprintf(f, "warning: %s\n", json_string_value(w));
+		if (!json_array_size(json_object_get(c, "metrics")))
+			continue;
+		fprintf(f, "%-34s %11s %11s %9s %21s %8s\n", "metric", "BASE med", "OTHER med",
+			"change", "95% CI of change", "p");
+		json_array_foreach(json_object_get(c, "metrics"), k, r) {
+			char name[80], v1[32], v2[32], ch[32], lo[32], hi[32], ci[80];
+			const char *mark = jstr(r, "mark");
+			const json_t *cp = json_object_get(r, "change_ci_pct");
+
+			if (!strcmp(jstr(r, "kind"), "once per set") && !once_hdr) {
+				fprintf(f, "-- once per set: single values, no CI --\n");
+				once_hdr = true;
+			}
+			snprintf(name, sizeof(name), "%s (%s)", jstr(r, "what"), jstr(r, "unit"));
+			fmt_val(jnum(r, "base_median"), v1, sizeof(v1));
+			fmt_val(jnum(r, "other_median"), v2, sizeof(v2));
+			fmt_pct(jnum(r, "change_pct"), ch, sizeof(ch));
+			if (!strcmp(mark, "missing")) {
+				fprintf(f, "%-34s %11s %11s  missing: %s\n", name, v1, v2, jstr(r, "verdict"));
+				continue;
+			}
+			if (!strcmp(mark, "single")) {
+				fprintf(f, "%-34s %11s %11s %9s %21s\n", name, v1, v2, ch, "(single value)");
+				continue;
+			}
+			if (json_is_number(json_array_get(cp, 0)))
+				snprintf(ci, sizeof(ci), "[%s, %s]",
+					 fmt_pct(json_number_value(json_array_get(cp, 0)), lo, sizeof(lo)),
+					 fmt_pct(json_number_value(json_array_get(cp, 1)), hi, sizeof(hi)));
+			else
+				snprintf(ci, sizeof(ci), "(no CI: few runs)");
+			fprintf(f, "%-34s %11s %11s %9s %21s %8.4f %s\n", name, v1, v2, ch, ci,
+				jnum(r, "p"), mark);
+		}
+		fprintf(f, "per-run values (BASE | OTHER):\n");
+		json_array_foreach(json_object_get(c, "metrics"), k, r) {
+			const json_t *v;
+			size_t q;
+			char buf[32];
+
+			if (strcmp(jstr(r, "kind"), "per-run"))
+				continue;
+			fprintf(f, "  %-20s", jstr(r, "metric"));
+			json_array_foreach(json_object_get(r, "base_values"), q, v)
+				fprintf(f, " %s", fmt_val(json_number_value(v), buf, sizeof(buf)));
+			fprintf(f, " |");
+			json_array_foreach(json_object_get(r, "other_values"), q, v)
+				fprintf(f, " %s", fmt_val(json_number_value(v), buf, sizeof(buf)));
+			fputc('\n', f);
+		}
+	}
+}
+
+static void csv_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void csv_num(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, ",%.10g", v);
+	else
+		fputc(',', f);
+}
+
+static void csv_vals(FILE *f, const json_t *a)
+{
+	const json_t *v;
+	size_t q;
+
+	fputs(",\"", f);
+	json_array_foreach(a, q, v)
+		fprintf(f, "%s%.10g", q ? " " : "", json_number_value(v));
+	fputc('"', f);
+}
+
+static void print_csv(FILE *f, const json_t *all)
+{
+	const json_t *c, *r;
+	size_t i, k;
+
+	fprintf(f, "base_variant,other_variant,arch,cpu_model,cpus,walker,trigger,trigger_mm,pages,"
+		"metric,unit,kind,n_base,n_other,base_median,other_median,change_pct,ci_lo_pct,"
+		"ci_hi_pct,shift,shift_ci_lo,shift_ci_hi,ci_coverage,p,u,ci_method,mark,verdict,"
+		"base_values,other_values,base_dir,other_dir\n");
+	json_array_foreach(json_object_get(all, "comparisons"), i, c) {
+		const json_t *b = json_object_get(c, "base"), *o = json_object_get(c, "other");
+		const json_t *m = json_object_get(c, "machine"), *s = json_object_get(c, "scenario");
+
+		json_array_foreach(json_object_get(c, "metrics"), k, r) {
+			const json_t *cp = json_object_get(r, "change_ci_pct");
+			const json_t *sc = json_object_get(r, "shift_ci");
+
+			csv_str(f, jstr(b, "variant")); fputc(',', f);
+			csv_str(f, jstr(o, "variant")); fputc(',', f);
+			csv_str(f, jstr(m, "arch")); fputc(',', f);
+			csv_str(f, jstr(m, "cpu_model"));
+			fprintf(f, ",%lld,", (long long)json_integer_value(json_object_get(m, "cpus_online_count")));
+			csv_str(f, jstr(s, "walker")); fputc(',', f);
+			csv_str(f, jstr(s, "trigger")); fputc(',', f);
+			csv_str(f, jstr(s, "trigger_mm"));
+			fprintf(f, ",%lld,", (long long)json_integer_value(json_object_get(s, "pages")));
+			csv_str(f, jstr(r, "metric")); fputc(',', f);
+			csv_str(f, jstr(r, "unit")); fputc(',', f);
+			csv_str(f, jstr(r, "kind"));
+			fprintf(f, ",%lld,%lld", (long long)json_integer_value(json_object_get(r, "n_base")),
+				(long long)json_integer_value(json_object_get(r, "n_other")));
+			csv_num(f, jnum(r, "base_median"));
+			csv_num(f, jnum(r, "other_median"));
+			csv_num(f, jnum(r, "change_pct"));
+			csv_num(f, json_is_number(json_array_get(cp, 0)) ? json_number_value(json_array_get(cp, 0)) : NAN);
+			csv_num(f, json_is_number(json_array_get(cp, 1)) ? json_number_value(json_array_get(cp, 1)) : NAN);
+			csv_num(f, jnum(r, "shift"));
+			csv_num(f, json_is_number(json_array_get(sc, 0)) ? json_number_value(json_array_get(sc, 0)) : NAN);
+			csv_num(f, json_is_number(json_array_get(sc, 1)) ? json_number_value(json_array_get(sc, 1)) : NAN);
+			csv_num(f, jnum(r, "ci_coverage"));
+			csv_num(f, jnum(r, "p"));
+			csv_num(f, jnum(r, "u"));
+			fputc(',', f); csv_str(f, jstr(r, "ci_method"));
+			fputc(',', f); csv_str(f, jstr(r, "mark"));
+			fputc(',', f); csv_str(f, jstr(r, "verdict"));
+			csv_vals(f, json_object_get(r, "base_values"));
+			csv_vals(f, json_object_get(r, "other_values"));
+			fputc(',', f); csv_str(f, jstr(b, "dir"));
+			fputc(',', f); csv_str(f, jstr(o, "dir"));
+			fputc('\n', f);
+		}
+	}
+}
+
+enum fmt { FMT_TEXT, FMT_CSV, FMT_JSON };
+
+static void emit(FILE *f, const json_t *all, enum fmt fmt)
+{
+	if (fmt == FMT_TEXT)
+		print_text(f, all);
+	else if (fmt == FMT_CSV)
+		print_csv(f, all);
+	else {
+		json_dumpf(all, f, JSON_INDENT(1) | JSON_REAL_PRECISION(12));
+		fputc('\n', f);
+	}
+}
+
+static void write_out(const char *dir, const char *name, const json_t *all, enum fmt fmt)
+{
+	char p[PATH_MAX], tmp[PATH_MAX + 8];
+	FILE *f;
+
+	if (snprintf(p, sizeof(p), "%s/%s", dir, name) >= (int)sizeof(p))
+		bad("%s/%s: path too long", dir, name);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", p);
+	f = fopen(tmp, "w");
+	if (!f) {
+		fprintf(stderr, "gupbench compare: %s: %s\n", tmp, strerror(errno));
+		exit(EXIT_RUN_FAILED);
+	}
+	emit(f, all, fmt);
+	if (fclose(f) || rename(tmp, p)) {
+		fprintf(stderr, "gupbench compare: cannot write %s: %s\n", p, strerror(errno));
+		exit(EXIT_RUN_FAILED);
+	}
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: gupbench compare BASE OTHER... [-o OUTDIR] [--format text|csv|json]\n"
+"BASE and each OTHER are results sets: a results directory, or a directory\n"
+"of them (one per scenario). Each OTHER is compared against BASE, scenario\n"
+"by scenario, on the same machine only. -o also writes compare.txt,\n"
+"compare.csv and compare.json into OUTDIR.\n"
+"Exit status: 0 compared, 2 bad input (missing/incomplete/malformed\n"
+"results, sets from different machines).\n");
+}
 
 int cmd_compare(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "gupbench: compare is not implemented yet\n");
-	return EXIT_RUN_FAILED;
+	static const struct option lo[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *outdir = NULL;
+	enum fmt fmt = FMT_TEXT;
+	json_t *all, *cmp;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:f:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			outdir = optarg;
+			break;
+		case 'f':
+			if (!strcmp(optarg, "text"))
+				fmt = FMT_TEXT;
+			else if (!strcmp(optarg, "csv"))
+				fmt = FMT_CSV;
+			else if (!strcmp(optarg, "json"))
+				fmt = FMT_JSON;
+			else
+				bad("--format must be text, csv or json, not \"%s\"", optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_BAD_INPUT;
+		}
+	}
+	if (argc - optind < 2) {
+		usage(stderr);
+		bad("need a BASE and at least one OTHER results set");
+	}
+	nsets = argc - optind;
+	sets = calloc((size_t)nsets, sizeof(*sets));
+	if (!sets)
+		bad("out of memory");
+	for (int i = 0; i < nsets; i++)
+		load_set(argv[optind + i], &sets[i]);
+
+	all = json_pack("{s:s,s:s,s:s,s:f}", "tool", "gupbench compare", "version",
+			GUPBENCH_VERSION, "method", method_text, "confidence", CONF);
+	cmp = json_array();
+	for (int i = 1; i < nsets; i++)
+		compare_sets(&sets[0], &sets[i], cmp);
+	json_object_set_new(all, "comparisons", cmp);
+
+	if (outdir) {
+		if (mkdir(outdir, 0777) && errno != EEXIST)
+			bad("%s: %s", outdir, strerror(errno));
+		write_out(outdir, "compare.txt", all, FMT_TEXT);
+		write_out(outdir, "compare.csv", all, FMT_CSV);
+		write_out(outdir, "compare.json", all, FMT_JSON);
+	}
+	emit(stdout, all, fmt);
+	json_decref(all);
+	for (int i = 0; i < nsets; i++) {
+		for (size_t k = 0; k < sets[i].n; k++)
+			free(sets[i].s[k].runs);
+		free(sets[i].s);
+	}
+	free(sets);
+	return 0;
 }
