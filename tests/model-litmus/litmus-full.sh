@@ -5,7 +5,7 @@
 # pairing (mb/rmb: no fence on the sync side) must show it too.
 . "$(dirname "$0")/lib.sh"
 [ "$(nproc)" -ge 2 ] || skip "needs two CPUs"
-N=${LITMUS_ITERS:-1000000}
+N=${LITMUS_ITERS:-500000}
 "$GUPBENCH" litmus --pairing all --iters $N --time-limit 100 -o "$TMP/r" \
 	> "$TMP/out" 2> "$TMP/err"
 rc=$?
