@@ -139,6 +139,25 @@ static void last_line(const char *text, char *buf, size_t len)
 		snprintf(buf, len, "%.*s", (int)strcspn(best, "\n"), best);
 }
 
+static void record_tool_versions(struct observe *o)
+{
+	static const char *const tools[][2] = {
+		{ "bpftrace", "bpftrace --version 2>&1" },
+		{ "cyclictest", "cyclictest --help 2>&1 | head -1" },
+		{ "perf", "perf --version 2>&1" },
+	};
+	json_t *t = json_object_get(o->res->manifest, "tools");
+	char path[PATH_MAX], line[256];
+
+	for (size_t i = 0; t && i < sizeof(tools) / sizeof(tools[0]); i++) {
+		if (!find_tool(tools[i][0], path, sizeof(path)))
+			snprintf(line, sizeof(line), "not installed");
+		else
+			sysinfo_cmd_line(tools[i][1], line, sizeof(line));
+		json_object_set_new(t, tools[i][0], json_string(line));
+	}
+}
+
 struct observe *observe_new(const struct options *opt, struct results *res)
 {
 	struct observe *o = calloc(1, sizeof(*o));
@@ -156,6 +175,7 @@ struct observe *observe_new(const struct options *opt, struct results *res)
 		snprintf(o->cal_why, sizeof(o->cal_why),
 			 "no CAL line in /proc/interrupts on this architecture");
 	free(text);
+	record_tool_versions(o);
 	return o;
 }
 

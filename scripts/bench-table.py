@@ -13,6 +13,27 @@ def fmt(s, key):
     return "%.0f±%.0f" % (m["mean"], half)
 
 
+def ipis(s):
+    """sync IPIs per CPU per event: walker/idle/rt, or why not measured."""
+    o = s.get("observers", {}).get("sync_ipis_by_role")
+    if isinstance(o, str) or o is None:
+        return "n/a"
+    out = []
+    for role, tag in (("walker", "w"), ("idle", "i"), ("rt", "rt")):
+        v = o.get(role, {}).get("per_cpu_per_event")
+        if v is not None:
+            out.append("%s%.2f" % (tag, v))
+    return " ".join(out) or "-"
+
+
+def cyclic(s):
+    c = s.get("observers", {}).get("cyclictest", {})
+    q, l = c.get("quiet"), c.get("loaded")
+    if not q or not l or q.get("status") != "ok" or l.get("status") != "ok":
+        return "-"
+    return "%.0f/%.0f" % (q["max_us"], l["max_us"])
+
+
 def main():
     d = sys.argv[1]
     rows = []
@@ -20,8 +41,12 @@ def main():
         p = os.path.join(d, name)
         if not os.path.isdir(p):
             continue
+        if not os.path.exists(os.path.join(p, "manifest.json")):
+            continue
         man = json.load(open(os.path.join(p, "manifest.json")))
         o = man.get("options", {})
+        if not isinstance(o, dict) or "walker" not in o:
+            continue    # model / litmus: printed below the table
         scen = o.get("walker", "?")
         if o.get("trigger"):
             scen += " + %s (%s mm)" % (o["trigger"], o["trigger_mm"])
@@ -31,18 +56,21 @@ def main():
             rows.append("%-40s %s: %s" % (scen, man["status"].upper(), why))
             continue
         s = json.load(open(os.path.join(p, "summary.json")))
-        rows.append("%-40s %11s %11s %11s %9s %13s %9s" % (
+        rows.append("%-38s %9s %10s %12s %7s %12s %9s %-12s %s" % (
             scen, fmt(s, "walker_p50"), fmt(s, "walker_p99"),
             fmt(s, "walker_p99.9"), fmt(s, "timing_cost"),
-            fmt(s, "trigger_p50"), fmt(s, "trigger_events_per_s")))
+            fmt(s, "trigger_p50"), fmt(s, "trigger_events_per_s"), ipis(s),
+            cyclic(s)))
         kernel = man["kernel_release"]
         cpu = man["cpu_model"]
         note = man.get("timing_note")
     print("kernel %s, %s; mean over runs ± half 95%% CI; ns unless marked"
           % (kernel if rows else "?", cpu if rows else "?"))
-    print("%-40s %11s %11s %11s %9s %13s %9s" % (
+    print("sync IPIs: per CPU per trigger event on walker (w), idle (i) and "
+          "RT (rt) CPUs; RT max: cyclictest max us quiet/loaded")
+    print("%-38s %9s %10s %12s %7s %12s %9s %-12s %s" % (
         "scenario", "GUP p50", "GUP p99", "GUP p99.9", "timing%",
-        "trigger p50", "events/s"))
+        "trigger p50", "events/s", "sync IPIs", "RT max"))
     print("\n".join(rows))
     if rows and note:
         print("note: " + note)
