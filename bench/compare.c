@@ -49,6 +49,7 @@ struct scen {
 	struct cs_run *runs;
 	struct cs_once once;
 	bool have_once;
+	int invocations;	/* run directories pooled into this one, beyond the first */
 };
 
 struct set {
@@ -229,14 +230,33 @@ static void load_set(const char *path, struct set *set)
 		    (!exists(sub, "manifest.json") && !exists(sub, "INCOMPLETE")))
 			continue;
 		load_scen(sub, &set->s[set->n]);
-		/* the same scenario twice: the later (by time-stamped name) wins */
-		for (size_t k = 0; k < set->n; k++)
-			if (set->s[k].dir[0] && same_place(&set->s[k], &set->s[set->n])) {
-				fprintf(stderr, "gupbench compare: warning: %s repeats the scenario of %s; using the later one\n",
-					set->s[set->n].dir, set->s[k].dir);
-				set->s[k].dir[0] = 0;
-			}
-		set->n++;
+		/*
+		 * The same scenario again (e.g. variants run interleaved, a few
+		 * runs per invocation, so that drift hits every variant alike):
+		 * its runs are pooled into the first; the once-per-set values of
+		 * the first invocation that has them are kept.
+		 */
+		struct scen *nw = &set->s[set->n], *first = NULL;
+
+		for (size_t k = 0; k < set->n && !first; k++)
+			if (same_place(&set->s[k], nw) && !set->s[k].skipped && !nw->skipped)
+				first = &set->s[k];
+		if (!first) {
+			set->n++;
+			continue;
+		}
+		first->runs = realloc(first->runs, (first->nruns + nw->nruns) * sizeof(*first->runs));
+		if (!first->runs)
+			bad("out of memory");
+		memcpy(first->runs + first->nruns, nw->runs, nw->nruns * sizeof(*nw->runs));
+		first->nruns += nw->nruns;
+		first->invocations++;
+		if (!first->have_once && nw->have_once) {
+			first->once = nw->once;
+			first->have_once = true;
+		}
+		free(nw->runs);
+		memset(nw, 0, sizeof(*nw));
 	}
 	free(names);
 	if (!set->n)
@@ -394,6 +414,8 @@ static json_t *compare_scen(const struct set *bs, const struct scen *b,
 		json_object_set_new(c, "other", json_pack("{s:s}", "set", os->path));
 	json_object_set_new(c, "base_runs", json_integer(b ? (json_int_t)b->nruns : 0));
 	json_object_set_new(c, "other_runs", json_integer(o ? (json_int_t)o->nruns : 0));
+	json_object_set_new(c, "base_invocations", json_integer(b ? b->invocations + 1 : 0));
+	json_object_set_new(c, "other_invocations", json_integer(o ? o->invocations + 1 : 0));
 	json_object_set_new(c, "inject_ns", json_pack("[f,f]", b ? b->mf.inject_ns : NAN,
 						      o ? o->mf.inject_ns : NAN));
 
