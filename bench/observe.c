@@ -360,7 +360,7 @@ void observe_ipi_start(struct observe *o)
 		results_skip(o->res, "sync-ipi tracing", o->bt_why);
 		return;
 	}
-	snprintf(script, sizeof(script), "%s/sync-ipis.bt", dir ? dir : GUPBENCH_SCRIPTS_DIR);
+	snprintf(script, sizeof(script), "%s/gupbench-ipis.bt", dir ? dir : GUPBENCH_SCRIPTS_DIR);
 	if (access(script, R_OK)) {
 		snprintf(o->bt_why, sizeof(o->bt_why), "%.400s: %s (set GUPBENCH_SCRIPTS)",
 			 script, strerror(errno));
@@ -375,7 +375,7 @@ void observe_ipi_start(struct observe *o)
 	/* compiling and attaching takes seconds, longer under emulation */
 	for (int i = 0; i < 6000; i++) {
 		char *out = read_result(o, "bpftrace.json");
-		bool ok = out && strstr(out, "\"attached_probes\"");
+		bool ok = out && strstr(out, "gupbench-sync-ipis-attached");
 		int st;
 
 		free(out);

@@ -560,17 +560,44 @@ static void print_observers(json_t *sum)
 	}
 }
 
+#if defined(__x86_64__)
+#include <cpuid.h>
+
+/* CPUID 0x40000000: the hypervisor's vendor signature, if any */
+static void hypervisor_vendor(char *buf)
+{
+	unsigned int a, b, c, d;
+
+	buf[0] = '\0';
+	__cpuid(1, a, b, c, d);
+	if (!(c & (1u << 31)))
+		return;
+	__cpuid(0x40000000, a, b, c, d);
+	memcpy(buf, &b, 4);
+	memcpy(buf + 4, &c, 4);
+	memcpy(buf + 8, &d, 4);
+	buf[12] = '\0';
+}
+#else
+static void hypervisor_vendor(char *buf)
+{
+	buf[0] = '\0';
+}
+#endif
+
 static const char *virt_note(void)
 {
 	char *ci = sysinfo_read_file("/proc/cpuinfo");
 	const char *note = NULL;
+	char hv[16];
 
-	if (ci && strstr(ci, " hypervisor"))
+	hypervisor_vendor(hv);
+	if ((ci && strstr(ci, " hypervisor")) || hv[0])
 		note = "running in a virtual machine: timings include virtualisation "
 		       "effects and are not bare-metal results";
-	if (ci && strstr(ci, "QEMU Virtual CPU"))
-		note = "QEMU guest (TCG software emulation likely): timings are NOT "
-		       "hardware timings; use IPI counts and function only";
+	if (!strcmp(hv, "TCGTCGTCGTCG") || (ci && strstr(ci, "QEMU TCG")))
+		note = "QEMU TCG software emulation: timings are NOT hardware timings; "
+		       "use IPI counts and function only";
 	free(ci);
 	return note;
 }
