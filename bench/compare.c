@@ -823,10 +823,8 @@ int cmd_compare(int argc, char **argv)
 			return EXIT_BAD_INPUT;
 		}
 	}
-	if (argc - optind < 2) {
-		usage(stderr);
-		bad("need a BASE and at least one OTHER results set");
-	}
+	if (argc - optind < 2)
+		bad("need a BASE and at least one OTHER results set (see gupbench compare --help)");
 	nsets = argc - optind;
 	sets = calloc((size_t)nsets, sizeof(*sets));
 	if (!sets)

@@ -44,7 +44,7 @@ expect2() { # name pattern args...
 	fi
 	echo "ok: $name: $(cat "$T/err")"
 }
-fresh() { rm -rf "$T/o"; cp -r "$S/inject1pct" "$T/o"; }
+fresh() { rm -rf "$T/o"; cp -r "$S/inject3pct" "$T/o"; }
 one_run_dir() { ls -d "$T"/o/*/ | head -1; }
 
 expect2 "missing folder" "no such results directory" "$S/baseline" "$T/nonexistent"
