@@ -118,6 +118,13 @@ extern const struct trigger_ops trigger_collapse, trigger_hugetlb_unshare;
 const struct walker_ops *walker_find(const char *name);
 const struct trigger_ops *trigger_find(const char *name);
 
+/*
+ * Task names, so that tracers can tell this invocation's threads from
+ * any other: gbw<pid> walkers, gbt<pid> triggers, gbu<pid> hugetlb
+ * children, where <pid> is the main process's. Set by run_scenario().
+ */
+extern char gb_name_walker[16], gb_name_trigger[16], gb_name_unshare[16];
+
 /* The timer every thread uses (set up once in main). */
 extern struct gb_timer gb_timer;
 

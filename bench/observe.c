@@ -580,6 +580,7 @@ json_t *observe_run_end(struct observe *o, uint64_t events)
 static json_t *ipi_collect(struct observe *o, uint64_t events)
 {
 	struct ipi_counts *c;
+	const char *const ours[] = { gb_name_trigger, gb_name_unshare, NULL };
 	char why[256];
 	char *text;
 	json_t *j;
@@ -593,18 +594,21 @@ static json_t *ipi_collect(struct observe *o, uint64_t events)
 	c = malloc(sizeof(*c));
 	if (!c)
 		abort();
-	if (!text || bpftrace_parse(text, c, why, sizeof(why))) {
-		if (!text)
-			snprintf(why, sizeof(why), "bpftrace wrote nothing");
+	if (!text || !strstr(text, "gupbench-sync-ipis-end") ||
+	    bpftrace_parse(text, ours, c, why, sizeof(why))) {
+		if (!text || !strstr(text, "gupbench-sync-ipis-end"))
+			snprintf(why, sizeof(why), "bpftrace did not finish normally "
+				 "(no END line); its counts are not trusted");
 		free(text);
 		ipi_counts_free(c);
 		free(c);
 		return json_pack("{s:s, s:s}", "status", "failed", "reason", why);
 	}
 	free(text);
-	j = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o}",
+	j = json_pack("{s:s, s:s, s:s, s:[s,s], s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o}",
 		"status", "ok", "tool", "bpftrace csd:csd_queue_cpu func == " SYNC_FUNC,
-		"counted", "by_cpu and by_role: IPIs sent by gupbench's triggers (gb-*)",
+		"counted", "by_cpu and by_role: IPIs sent by this run's trigger tasks",
+		"trigger_tasks", gb_name_trigger, gb_name_unshare,
 		"trigger_events", (json_int_t)events,
 		"queued_total", (json_int_t)c->queued_total,
 		"entered_total", (json_int_t)c->entered_total,

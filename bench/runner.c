@@ -40,6 +40,7 @@ struct ctl {
 };
 
 struct gb_timer gb_timer;
+char gb_name_walker[16], gb_name_trigger[16], gb_name_unshare[16];
 
 static struct ctl *ctl;
 static uint64_t *ctl_events, *ctl_fails;
@@ -107,7 +108,7 @@ static void *trigger_main(void *arg)
 	struct trigger *t = &tt->t;
 	struct timespec next;
 
-	pthread_setname_np(pthread_self(), "gb-trigger");
+	pthread_setname_np(pthread_self(), gb_name_trigger);
 	if (pin_self(t->cpu) || tt->ops->setup(t)) {
 		if (!t->err[0])
 			snprintf(t->err, sizeof(t->err), "setup on CPU %d failed", t->cpu);
@@ -199,7 +200,7 @@ static void *walker_main(void *arg)
 	const struct walker_ops *ops = wt->ops;
 	uint64_t inject = w->opt->inject_ns;
 
-	pthread_setname_np(pthread_self(), "gb-walker");
+	pthread_setname_np(pthread_self(), gb_name_walker);
 	wt->setup_rc = pin_self(w->cpu) ? -1 : ops->setup(w);
 	if (wt->setup_rc && !w->err[0])
 		snprintf(w->err, sizeof(w->err), "cannot pin to CPU %d", w->cpu);
@@ -625,6 +626,9 @@ int run_scenario(const struct options *opt, const char *cmdline)
 	unsigned int done = 0;
 
 	timer_init(&gb_timer, opt->force_clock);
+	snprintf(gb_name_walker, sizeof(gb_name_walker), "gbw%d", (int)getpid());
+	snprintf(gb_name_trigger, sizeof(gb_name_trigger), "gbt%d", (int)getpid());
+	snprintf(gb_name_unshare, sizeof(gb_name_unshare), "gbu%d", (int)getpid());
 	if (opt->label)
 		snprintf(label, sizeof(label), "%s", opt->label);
 	else if (tops)

@@ -147,7 +147,7 @@ static int hu_event(struct trigger *t, uint64_t *ns)
 	if (pid == 0) {
 		uint64_t t0, t1;
 
-		prctl(PR_SET_NAME, "gb-unshare");
+		prctl(PR_SET_NAME, gb_name_unshare);
 		for (unsigned int i = 0; i < touch; i++)
 			h->base[(size_t)i * (PUD_SIZE_ / touch)] += 1;
 		t0 = timer_start(&gb_timer);

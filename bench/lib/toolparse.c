@@ -33,7 +33,16 @@ static int parse_cpu_map(json_t *obj, uint64_t *out, uint64_t *total,
 }
 
 /* @queue: {"cpu,comm": n} */
-static int parse_queue_map(json_t *obj, struct ipi_counts *c, char *err, size_t len)
+static bool is_ours(const char *comm, const char *const *ours)
+{
+	for (; ours && *ours; ours++)
+		if (!strcmp(comm, *ours))
+			return true;
+	return false;
+}
+
+static int parse_queue_map(json_t *obj, const char *const *ours,
+			   struct ipi_counts *c, char *err, size_t len)
 {
 	const char *key;
 	json_t *v;
@@ -59,7 +68,7 @@ static int parse_queue_map(json_t *obj, struct ipi_counts *c, char *err, size_t 
 		}
 		c->queued[cpu] += (uint64_t)n;
 		c->queued_total += (uint64_t)n;
-		if (!strncmp(comm, "gb-", 3)) {
+		if (is_ours(comm, ours)) {
 			c->ours[cpu] += (uint64_t)n;
 			c->ours_total += (uint64_t)n;
 		}
@@ -69,7 +78,8 @@ static int parse_queue_map(json_t *obj, struct ipi_counts *c, char *err, size_t 
 	return 0;
 }
 
-int bpftrace_parse(const char *text, struct ipi_counts *c, char *err, size_t len)
+int bpftrace_parse(const char *text, const char *const *ours,
+		   struct ipi_counts *c, char *err, size_t len)
 {
 	const char *p = text;
 
@@ -103,7 +113,7 @@ int bpftrace_parse(const char *text, struct ipi_counts *c, char *err, size_t len
 			name = json_object_iter_key(it);
 			map = json_object_iter_value(it);
 			if (!strcmp(name, "@queue")) {
-				if (parse_queue_map(map, c, err, len)) {
+				if (parse_queue_map(map, ours, c, err, len)) {
 					json_decref(j);
 					return -1;
 				}

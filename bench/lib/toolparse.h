@@ -14,14 +14,18 @@
 struct ipi_counts {
 	bool attached;			/* saw "attached_probes" */
 	uint64_t queued[CPU_SETSIZE];	/* csd_queue_cpu per target CPU */
-	uint64_t ours[CPU_SETSIZE];	/* ... sent by tasks named gb-* */
+	uint64_t ours[CPU_SETSIZE];	/* ... sent by the tasks named in @ours */
 	uint64_t entered[CPU_SETSIZE];	/* csd_function_entry per CPU */
 	uint64_t queued_total, entered_total, ours_total;
 	json_t *senders;		/* {"comm": count} (owned) */
 };
 
-/* 0, or -1 with a reason. The last dump of each map wins. */
-int bpftrace_parse(const char *text, struct ipi_counts *c, char *err, size_t len);
+/*
+ * 0, or -1 with a reason. The last dump of each map wins. @ours: NULL-
+ * terminated task names whose IPIs count in c->ours (may be NULL).
+ */
+int bpftrace_parse(const char *text, const char *const *ours,
+		   struct ipi_counts *c, char *err, size_t len);
 void ipi_counts_free(struct ipi_counts *c);
 
 /* cyclictest --json (rt-tests 2.x) with -h: histogram in microseconds */

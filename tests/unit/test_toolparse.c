@@ -31,9 +31,10 @@ static void test_bpftrace(void **state)
 	/* 6.18 host, one walker on CPU 1, collapse trigger on CPU 0 */
 	char *t = load("bpftrace-collapse-6.18.json"), err[256];
 	struct ipi_counts *c = malloc(sizeof(*c));
+	const char *const ours[] = { "gbt1234", "gbu1234", NULL };
 
 	(void)state;
-	assert_int_equal(bpftrace_parse(t, c, err, sizeof(err)), 0);
+	assert_int_equal(bpftrace_parse(t, (const char *const[]){ "gb-trigger", NULL }, c, err, sizeof(err)), 0);
 	assert_true(c->attached);
 	assert_int_equal(c->queued[1], 2536);
 	assert_int_equal(c->queued[0], 0);
@@ -46,26 +47,26 @@ static void test_bpftrace(void **state)
 	ipi_counts_free(c);
 	/* other senders count in queued but not in ours */
 	assert_int_equal(bpftrace_parse("{\"type\": \"map\", \"data\": {\"@queue\": "
-		"{\"1,gb-unshare\": 5, \"1,khugepaged\": 2, \"3,gb-unshare\": 5}}}\n",
-		c, err, sizeof(err)), 0);
+		"{\"1,gbu1234\": 5, \"1,khugepaged\": 2, \"3,gbu1234\": 5, "
+		"\"3,gbt999\": 4}}}\n", ours, c, err, sizeof(err)), 0);
 	assert_int_equal(c->queued[1], 7);
 	assert_int_equal(c->ours[1], 5);
 	assert_int_equal(c->ours[3], 5);
 	assert_int_equal(c->ours_total, 10);
-	assert_int_equal(c->queued_total, 12);
-	assert_int_equal(json_integer_value(json_object_get(c->senders, "gb-unshare")), 10);
+	assert_int_equal(c->queued_total, 16);
+	assert_int_equal(json_integer_value(json_object_get(c->senders, "gbu1234")), 10);
 	ipi_counts_free(c);
 	free(t);
 	/* malformed lines and maps are refused with a reason */
 	assert_int_equal(bpftrace_parse("{\"type\": \"map\", \"data\": {\"@queue\": "
-					"{\"x\": 1}}}\n", c, err, sizeof(err)), -1);
+					"{\"x\": 1}}}\n", NULL, c, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "bad CPU"));
 	ipi_counts_free(c);
-	assert_int_equal(bpftrace_parse("{\"type\": \"map\", \"data\"\n", c, err,
-					sizeof(err)), -1);
+	assert_int_equal(bpftrace_parse("{\"type\": \"map\", \"data\"\n", NULL, c,
+					err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "bad JSON"));
 	ipi_counts_free(c);
-	assert_int_equal(bpftrace_parse("", c, err, sizeof(err)), 0);
+	assert_int_equal(bpftrace_parse("", NULL, c, err, sizeof(err)), 0);
 	assert_false(c->attached);
 	ipi_counts_free(c);
 	free(c);
