@@ -206,13 +206,16 @@ static void check_label(const char *what, const char *s)
 
 static void default_cpus(struct options *o, bool have_w, bool have_t)
 {
-	cpu_set_t online, allowed;
+	cpu_set_t online, iso;
 	int first = -1;
 
 	if (cpulist_online(&online))
 		die_input("cannot read /sys/devices/system/cpu/online");
-	if (!sched_getaffinity(0, sizeof(allowed), &allowed))
-		CPU_AND(&online, &online, &allowed);
+	/* isolated CPUs are not picked by default: they are for --rt-cpus */
+	if (!cpulist_read_file("/sys/devices/system/cpu/isolated", &iso))
+		for (int c = 0; c < CPU_SETSIZE; c++)
+			if (CPU_ISSET(c, &iso) && CPU_COUNT(&online) > 1)
+				CPU_CLR(c, &online);
 	for (int c = 0; c < CPU_SETSIZE; c++)
 		if (CPU_ISSET(c, &o->rt_cpus))
 			CPU_CLR(c, &online);

@@ -117,6 +117,31 @@ int cpulist_online(cpu_set_t *set)
 	return cpulist_read_file("/sys/devices/system/cpu/online", set);
 }
 
+/*
+ * CPUs this process may be pinned to: its cgroup v2 cpuset. Not the
+ * current affinity mask, which isolcpus= shrinks although pinning to an
+ * isolated CPU is allowed (and is what an RT CPU is for).
+ */
+static void cpuset_allowed(cpu_set_t *allowed, const cpu_set_t *online)
+{
+	char line[1024], path[1200];
+	FILE *f = fopen("/proc/self/cgroup", "r");
+
+	*allowed = *online;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "0::", 3))
+			continue;
+		snprintf(path, sizeof(path), "/sys/fs/cgroup%s/cpuset.cpus.effective",
+			 line + 3);
+		if (cpulist_read_file(path, allowed) || !CPU_COUNT(allowed))
+			*allowed = *online;
+	}
+	fclose(f);
+}
+
 int cpulist_validate(const char *what, const cpu_set_t *set,
 		     char *err, size_t errlen)
 {
@@ -130,8 +155,7 @@ int cpulist_validate(const char *what, const cpu_set_t *set,
 		snprintf(err, errlen, "cannot read /sys/devices/system/cpu/online");
 		return -1;
 	}
-	if (sched_getaffinity(0, sizeof(allowed), &allowed))
-		CPU_ZERO(&allowed);
+	cpuset_allowed(&allowed, &online);
 	for (int c = 0; c < CPU_SETSIZE; c++) {
 		if (!CPU_ISSET(c, set))
 			continue;
@@ -144,7 +168,7 @@ int cpulist_validate(const char *what, const cpu_set_t *set,
 		}
 		if (!CPU_ISSET(c, &allowed)) {
 			snprintf(err, errlen,
-				 "%s: CPU %d is not in this process's affinity mask",
+				 "%s: CPU %d is not in this process's cpuset",
 				 what, c);
 			return -1;
 		}
