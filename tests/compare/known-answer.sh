@@ -16,7 +16,7 @@
 set -u
 G=$1 CAL=$2
 OUT=${3:-$(mktemp -d /tmp/gupbench-ka.XXXXXX)}
-RUNS=${RUNS:-3} ROUNDS=${ROUNDS:-4} T=${T:-0.2} PAGES=${PAGES:-64} N0=${N0:-104}
+RUNS=${RUNS:-3} ROUNDS=${ROUNDS:-4} T=${T:-0.2} PAGES=${PAGES:-64} N0=${N0:-106}
 PY=/usr/bin/python3
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (gupbench pins and raises limits)"; exit 77; }
 [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ] || { echo "SKIP: needs 2 CPUs"; exit 77; }
@@ -29,14 +29,18 @@ run() { # variant inject
 run baseline "$N0"
 B=$($PY -c 'import json,glob,sys; print(json.load(open(glob.glob(sys.argv[1]+"/baseline/*/summary.json")[0]))["walker_p50"]["median"])' "$OUT")
 cpu=$($PY -c 'import json,glob,sys; print(json.load(open(glob.glob(sys.argv[1]+"/baseline/*/manifest.json")[0]))["options"]["walker_cpus"].split(",")[0].split("-")[0])' "$OUT")
-"$CAL" "$cpu" $(seq "$N0" 2 $((N0 + 200))) >"$OUT/spin-cal.json" || exit 1
+"$CAL" "$cpu" $(seq $((N0 - 2)) 2 $((N0 + 200))) >"$OUT/spin-cal.json" || exit 1
 read -r N1 E1 N3 E3 < <($PY - "$OUT/spin-cal.json" "$N0" "$B" <<'PY'
 import json, sys
 cal = {int(k): v["trimmed_mean_ns"] for k, v in json.load(open(sys.argv[1])).items()}
 n0, b = int(sys.argv[2]), float(sys.argv[3])
+# the spin's real length moves in steps; an N at the edge of a step is
+# unstable, so only N whose neighbours (N-2, N+2) take the same time are used
+flat = [k for k in cal if k - 2 in cal and k + 2 in cal
+        and abs(cal[k - 2] - cal[k]) < 1.0 and abs(cal[k + 2] - cal[k]) < 1.0]
 out = []
 for pct in (1, 3):
-    n = min(cal, key=lambda k: abs(cal[k] - cal[n0] - b * pct / 100))
+    n = min(flat or cal, key=lambda k: abs(cal[k] - cal[n0] - b * pct / 100))
     out += [n, 100 * (cal[n] - cal[n0]) / b]
 print(*out)
 PY
@@ -52,10 +56,17 @@ for ((r = 0; r < ROUNDS; r++)); do
 done
 "$G" compare "$OUT/baseline" "$OUT/baseline-aa" "$OUT/inject1pct" "$OUT/inject3pct" \
 	-o "$OUT/compare" >/dev/null || { echo "FAIL: compare exited $?"; exit 1; }
-$PY - "$OUT/compare/compare.json" "$E1" "$E3" <<'PY'
-import json, sys
+# Percentiles are histogram bucket midpoints (bench/lib/hist.h: a bucket is
+# 1/128 of its power of two, 16 ns at ~3 us), so a difference of two p50s
+# is exact only to one bucket width: the known answer must lie in the CI
+# widened by that much.
+$PY - "$OUT/compare/compare.json" "$E1" "$E3" "$B" <<'PY'
+import json, math, sys
 doc = json.load(open(sys.argv[1]))
 want = {"inject1pct": float(sys.argv[2]), "inject3pct": float(sys.argv[3])}
+b = float(sys.argv[4])
+res = 100 * 2 ** math.floor(math.log2(b)) / 128 / b   # one bucket, % of p50
+print("histogram resolution at the baseline p50: %.2f%%" % res)
 fail = 0
 for c in doc["comparisons"]:
     v = c["other"]["variant"]
@@ -70,8 +81,10 @@ for c in doc["comparisons"]:
             ok = r["mark"] == "~" and lo <= 0 <= hi
             line += "   A/A: want no difference"
         elif v in want and r["metric"] == "walker_p50":
-            ok = lo <= want[v] <= hi
+            ok = lo - res <= want[v] <= hi + res
             line += "   known answer %+.2f%%" % want[v]
+            if not lo <= want[v] <= hi:
+                line += " (within one bucket)"
             if v == "inject3pct":
                 ok = ok and r["mark"] == "*"
         print(line + ("" if ok else "   <-- FAIL"))
