@@ -111,8 +111,8 @@ static void usage(FILE *f)
 "feature is missing; the reason is in the results), 130 interrupted.\n");
 }
 
-static unsigned long long parse_u64(const char *opt, const char *s,
-				    unsigned long long lo, unsigned long long hi)
+unsigned long long opt_number(const char *opt, const char *s,
+			      unsigned long long lo, unsigned long long hi)
 {
 	char *end;
 	unsigned long long v;
@@ -299,17 +299,17 @@ static int cmd_walk(int argc, char **argv)
 			have_mm = true;
 			break;
 		case OPT_PERIOD:
-			o.trigger_period_us = parse_u64("--trigger-period-us", optarg,
+			o.trigger_period_us = opt_number("--trigger-period-us", optarg,
 							0, 10000000);
 			break;
 		case 'p':
-			o.pages = parse_u64("--pages", optarg, 1, 4096);
+			o.pages = opt_number("--pages", optarg, 1, 4096);
 			break;
 		case 'r':
-			o.runs = parse_u64("--runs", optarg, 1, 10000);
+			o.runs = opt_number("--runs", optarg, 1, 10000);
 			break;
 		case OPT_WARMUP:
-			o.warmup_runs = parse_u64("--warmup", optarg, 0, 100);
+			o.warmup_runs = opt_number("--warmup", optarg, 0, 100);
 			break;
 		case 'T': {
 			char *end;
@@ -322,10 +322,10 @@ static int cmd_walk(int argc, char **argv)
 			break;
 		}
 		case OPT_INJECT:
-			o.inject_ns = parse_u64("--inject-ns", optarg, 0, 1000000000);
+			o.inject_ns = opt_number("--inject-ns", optarg, 0, 1000000000);
 			break;
 		case OPT_GUP_CALLS:
-			o.gup_calls = parse_u64("--gup-calls", optarg, 1, 1000000);
+			o.gup_calls = opt_number("--gup-calls", optarg, 1, 1000000);
 			break;
 		case OPT_GUP_GET:
 			o.gup_pin = false;
@@ -340,7 +340,7 @@ static int cmd_walk(int argc, char **argv)
 					  "multiple of 4K", optarg);
 			break;
 		case OPT_TOUCH:
-			o.unshare_touch = parse_u64("--unshare-touch", optarg, 1, 512);
+			o.unshare_touch = opt_number("--unshare-touch", optarg, 1, 512);
 			break;
 		case 'o':
 			o.results_root = optarg;
@@ -360,7 +360,7 @@ static int cmd_walk(int argc, char **argv)
 			parse_cpus("--rt-cpus", optarg, &o.rt_cpus);
 			break;
 		case OPT_RT_INTERVAL:
-			o.rt_interval_us = parse_u64("--rt-interval-us", optarg, 10, 1000000);
+			o.rt_interval_us = opt_number("--rt-interval-us", optarg, 10, 1000000);
 			break;
 		case OPT_NO_BPF:
 			o.no_bpftrace = true;

@@ -10,6 +10,8 @@
 #include "lib/hist.h"
 #include "lib/timing.h"
 
+#include <jansson.h>
+
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -140,6 +142,11 @@ int cmd_litmus(int argc, char **argv);
 int cmd_compare(int argc, char **argv);	/* bench/compare.c */
 
 /* Front-end helpers. */
+/* A decimal number for option @opt in [lo, hi], else die_input(). */
+unsigned long long opt_number(const char *opt, const char *s,
+			      unsigned long long lo, unsigned long long hi);
+/* The timer's description for a manifest (source, calibration, cost). */
+json_t *timer_json(void);
 void die_input(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 #endif

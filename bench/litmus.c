@@ -400,23 +400,6 @@ out:
 /* ------------------------------------------------------------------ */
 /* Options                                                             */
 
-static unsigned long long lm_num(const char *opt, const char *s,
-				 unsigned long long lo, unsigned long long hi)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	if (!s || !*s || *s == '-' || *s == '+')
-		die_input("litmus: %s: '%s' is not a number", opt, s ? s : "");
-	v = strtoull(s, &end, 10);
-	if (errno || *end)
-		die_input("litmus: %s: '%s' is not a number", opt, s);
-	if (v < lo || v > hi)
-		die_input("litmus: %s: %llu is out of range (%llu-%llu)", opt, v, lo, hi);
-	return v;
-}
-
 static void lm_parse_cpus(const char *s, int cpu[2])
 {
 	char buf[64], err[256];
@@ -507,7 +490,7 @@ static bool lm_parse(int argc, char **argv, struct lm_opts *o)
 	while ((c = getopt_long(argc, argv, ":n:c:P:T:o:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			o->iters = lm_num("--iters", optarg, 1, LM_MAX_ITERS);
+			o->iters = opt_number("--iters", optarg, 1, LM_MAX_ITERS);
 			break;
 		case 'c':
 			lm_parse_cpus(optarg, o->cpu);
@@ -532,7 +515,7 @@ static bool lm_parse(int argc, char **argv, struct lm_opts *o)
 					  "seconds (0-86400]", optarg);
 			break;
 		case 'D':
-			d = lm_num("--max-delay", optarg, 0, 65535);
+			d = opt_number("--max-delay", optarg, 0, 65535);
 			if (d & (d + 1))
 				die_input("litmus: --max-delay: %llu + 1 is not a power of two", d);
 			o->delay_mask = (unsigned int)d;

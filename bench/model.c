@@ -705,23 +705,6 @@ static void print_series(const struct series *s, const struct series *hot,
 /* ------------------------------------------------------------------ */
 /* Options                                                             */
 
-static unsigned long parse_num(const char *opt, const char *s,
-			       unsigned long lo, unsigned long hi)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	if (!s || !*s || *s == '-' || *s == '+')
-		die_input("model: %s: '%s' is not a number", opt, s ? s : "");
-	v = strtoul(s, &end, 10);
-	if (errno || *end)
-		die_input("model: %s: '%s' is not a number", opt, s);
-	if (v < lo || v > hi)
-		die_input("model: %s: %lu is out of range (%lu-%lu)", opt, v, lo, hi);
-	return v;
-}
-
 static void model_usage(FILE *f)
 {
 	fprintf(f,
@@ -769,19 +752,19 @@ static void parse_opts(int argc, char **argv, struct model_opts *o)
 	while ((c = getopt_long(argc, argv, ":p:r:n:o:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			o->pages = parse_num("--pages", optarg, 1, PT_ENTRIES);
+			o->pages = opt_number("--pages", optarg, 1, PT_ENTRIES);
 			break;
 		case 'r':
-			o->runs = parse_num("--runs", optarg, 1, 10000);
+			o->runs = opt_number("--runs", optarg, 1, 10000);
 			break;
 		case 'n':
-			o->iters = parse_num("--iters", optarg, 1, 100000000);
+			o->iters = opt_number("--iters", optarg, 1, 100000000);
 			break;
 		case O_BATCHES:
-			o->batches = parse_num("--batches", optarg, 1, 1000000);
+			o->batches = opt_number("--batches", optarg, 1, 1000000);
 			break;
 		case O_VM:
-			o->vm_calls = parse_num("--vm-calls", optarg, 0, 100000000);
+			o->vm_calls = opt_number("--vm-calls", optarg, 0, 100000000);
 			break;
 		case O_HOT:
 			o->hot = true;
@@ -790,7 +773,7 @@ static void parse_opts(int argc, char **argv, struct model_opts *o)
 			o->cold = true;
 			break;
 		case O_COLD_MIB:
-			o->cold_bytes = parse_num("--cold-mib", optarg, 1, 65536) << 20;
+			o->cold_bytes = opt_number("--cold-mib", optarg, 1, 65536) << 20;
 			break;
 		case 'o':
 			if (!*optarg)
@@ -871,14 +854,13 @@ static int pin_here(void)
 
 static json_t *timer_info(unsigned int iters)
 {
-	return json_pack("{s:s, s:s, s:f, s:f, s:f, s:f, s:f, s:s}",
-		"source", gb_timer.name, "why", gb_timer.why,
-		"ns_per_tick", gb_timer.ns_per_tick,
-		"resolution_ns", gb_timer.resolution_ns,
-		"overhead_median_ns", gb_timer.overhead_median_ns,
-		"overhead_min_ns", gb_timer.overhead_min_ns,
-		"overhead_per_call_ns", gb_timer.overhead_median_ns / iters,
-		"note", "one start/stop pair per batch of calls; included in ns/call");
+	json_t *t = timer_json();
+
+	json_object_set_new(t, "overhead_per_call_ns",
+			    json_real(gb_timer.overhead_median_ns / iters));
+	json_object_set_new(t, "overhead_note", json_string(
+		"one start/stop pair per batch of calls; included in ns/call"));
+	return t;
 }
 
 static void print_header(const struct model_opts *o, json_t *sys, int cpu,

@@ -322,7 +322,7 @@ static json_t *options_json(const struct options *opt)
 		"unshare_touch_pages", opt->unshare_touch);
 }
 
-static json_t *timer_json(void)
+json_t *timer_json(void)
 {
 	return json_pack("{s:s, s:s, s:f, s:f, s:f, s:f, s:s}",
 		"source", gb_timer.name, "why", gb_timer.why,
