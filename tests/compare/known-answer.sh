@@ -1,6 +1,6 @@
 #!/bin/bash
 # Known answer and A/A on this machine (real runs, ~40 s):
-#   baseline     vmsplice -p 64 with --inject-ns N0
+#   baseline     vmsplice -p 256 with --inject-ns N0
 #   baseline-aa  the same again                       -> no difference proven
 #   inject1pct   --inject-ns N1, real extra delay ~1% -> CI holds the known %
 #   inject3pct   --inject-ns N3, real extra delay ~3% -> CI holds it, and "*"
@@ -16,7 +16,7 @@
 set -u
 G=$1 CAL=$2
 OUT=${3:-$(mktemp -d /tmp/gupbench-ka.XXXXXX)}
-RUNS=${RUNS:-3} ROUNDS=${ROUNDS:-4} T=${T:-0.2} PAGES=${PAGES:-64} N0=${N0:-106}
+RUNS=${RUNS:-3} ROUNDS=${ROUNDS:-4} T=${T:-0.2} PAGES=${PAGES:-256} N0=${N0:-106}
 PY=/usr/bin/python3
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (gupbench pins and raises limits)"; exit 77; }
 [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ] || { echo "SKIP: needs 2 CPUs"; exit 77; }
@@ -29,15 +29,15 @@ run() { # variant inject
 run baseline "$N0"
 B=$($PY -c 'import json,glob,sys; print(json.load(open(glob.glob(sys.argv[1]+"/baseline/*/summary.json")[0]))["walker_p50"]["median"])' "$OUT")
 cpu=$($PY -c 'import json,glob,sys; print(json.load(open(glob.glob(sys.argv[1]+"/baseline/*/manifest.json")[0]))["options"]["walker_cpus"].split(",")[0].split("-")[0])' "$OUT")
-"$CAL" "$cpu" $(seq $((N0 - 2)) 2 $((N0 + 200))) >"$OUT/spin-cal.json" || exit 1
+"$CAL" "$cpu" $(seq $((N0 - 4)) 4 $((N0 + 600))) >"$OUT/spin-cal.json" || exit 1
 read -r N1 E1 N3 E3 < <($PY - "$OUT/spin-cal.json" "$N0" "$B" <<'PY'
 import json, sys
 cal = {int(k): v["trimmed_mean_ns"] for k, v in json.load(open(sys.argv[1])).items()}
 n0, b = int(sys.argv[2]), float(sys.argv[3])
 # the spin's real length moves in steps; an N at the edge of a step is
-# unstable, so only N whose neighbours (N-2, N+2) take the same time are used
-flat = [k for k in cal if k - 2 in cal and k + 2 in cal
-        and abs(cal[k - 2] - cal[k]) < 1.0 and abs(cal[k + 2] - cal[k]) < 1.0]
+# unstable, so only N whose neighbours (N-4, N+4) take the same time are used
+flat = [k for k in cal if k - 4 in cal and k + 4 in cal
+        and abs(cal[k - 4] - cal[k]) < 1.0 and abs(cal[k + 4] - cal[k]) < 1.0]
 out = []
 for pct in (1, 3):
     n = min(flat or cal, key=lambda k: abs(cal[k] - cal[n0] - b * pct / 100))
