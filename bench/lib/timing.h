@@ -22,6 +22,7 @@ struct gb_timer {
 	double overhead_min_ns;
 	double overhead_median_ns;
 	double resolution_ns;	/* smallest non-zero difference seen */
+	double spin_ns_per_iter;	/* timer_spin_ns() delay loop calibration */
 	char why[160];		/* why this source was chosen */
 };
 
@@ -94,7 +95,25 @@ static inline uint64_t timer_ns(const struct gb_timer *t, uint64_t ticks)
  */
 int timer_init(struct gb_timer *t, bool force_clock);
 
-/* Busy-wait @ns nanoseconds (the --inject-ns known delay). */
-void timer_spin_ns(const struct gb_timer *t, uint64_t ns);
+/*
+ * Busy-wait about @ns nanoseconds (the --inject-ns known delay): a delay
+ * loop calibrated in timer_init(), so that it reads no clock and has no
+ * step of the timer's granularity; timer_spin_measure() says how long it
+ * really takes.
+ */
+static inline void spin_iters(uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		__asm__ volatile("" : "+r"(i));
+}
+
+static inline void timer_spin_ns(const struct gb_timer *t, uint64_t ns)
+{
+	if (ns)
+		spin_iters((uint64_t)((double)ns / t->spin_ns_per_iter + 0.5));
+}
+
+/* Real length of timer_spin_ns(@ns) (trimmed mean, timer cost subtracted). */
+double timer_spin_measure(const struct gb_timer *t, uint64_t ns);
 
 #endif
