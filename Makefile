@@ -1,5 +1,5 @@
 # Thin wrapper; the work is in meson.build and scripts/.
-.PHONY: all build bench test clean
+.PHONY: all build bench test report compare-kernels clean
 
 all: build
 
@@ -13,6 +13,15 @@ bench: build
 
 test:
 	@scripts/test
+
+# make report R=results/compare-<time>   (default: the newest compare-*)
+report: build
+	@scripts/deps bench
+	@scripts/report $${R:-$$(ls -d results/compare-* 2>/dev/null | tail -1)}
+
+# make compare-kernels VARIANTS="baseline v4 xchg cond rcu"
+compare-kernels: build
+	@scripts/compare-kernels $(VARIANTS)
 
 clean:
 	rm -rf build build-asan
