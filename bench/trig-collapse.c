@@ -30,6 +30,7 @@ struct co {
 	char *raw, *base;
 	size_t raw_len;
 	uint64_t events;
+	unsigned int failed_in_a_row;
 };
 
 static char *map_aligned(size_t size, char **raw, size_t *raw_len)
@@ -112,12 +113,21 @@ static int co_event(struct trigger *t, uint64_t *ns)
 
 	t0 = timer_start(&gb_timer);
 	if (madvise(c->base, PMD_SIZE_, MADV_COLLAPSE)) {
-		/* EAGAIN: transient (page lock, LRU); the runner counts it */
-		if (errno == EAGAIN || errno == EBUSY)
+		/*
+		 * EAGAIN/EBUSY are transient (page lock, LRU, charge), and so
+		 * are some scan results the kernel reports as EINVAL (a racing
+		 * VMA change, say). prepare() proved collapse works here, so
+		 * count them as failed events and give up only when they
+		 * persist.
+		 */
+		if ((errno == EAGAIN || errno == EBUSY || errno == EINVAL) &&
+		    ++c->failed_in_a_row < 1000)
 			return 1;
-		snprintf(t->err, sizeof(t->err), "MADV_COLLAPSE: %s", strerror(errno));
+		snprintf(t->err, sizeof(t->err), "MADV_COLLAPSE: %s%s", strerror(errno),
+			 c->failed_in_a_row >= 1000 ? " (1000 times in a row)" : "");
 		return -1;
 	}
+	c->failed_in_a_row = 0;
 	t1 = timer_stop(&gb_timer);
 	*ns = timer_ns(&gb_timer, t1 - t0);
 	return 0;
