@@ -605,7 +605,7 @@ static json_t *ipi_collect(struct observe *o, uint64_t events)
 		return json_pack("{s:s, s:s}", "status", "failed", "reason", why);
 	}
 	free(text);
-	j = json_pack("{s:s, s:s, s:s, s:[s,s], s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o}",
+	j = json_pack("{s:s, s:s, s:s, s:[s,s], s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 		"status", "ok", "tool", "bpftrace csd:csd_queue_cpu func == " SYNC_FUNC,
 		"counted", "by_cpu and by_role: IPIs sent by this run's trigger tasks",
 		"trigger_tasks", gb_name_trigger, gb_name_unshare,
@@ -615,6 +615,8 @@ static json_t *ipi_collect(struct observe *o, uint64_t events)
 		"queued_by_gupbench_triggers", (json_int_t)c->ours_total,
 		"queued_by_other_tasks", (json_int_t)(c->queued_total - c->ours_total),
 		"by_cpu", by_cpu(o, c->ours), "by_role", by_role(o, c->ours, events),
+		"by_cpu_all_senders", by_cpu(o, c->queued),
+		"entered_by_cpu_all_senders", by_cpu(o, c->entered),
 		"by_role_all_senders", by_role(o, c->queued, events),
 		"entered_by_role_all_senders", by_role(o, c->entered, events),
 		"by_sender", json_incref(c->senders));
