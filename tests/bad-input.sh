@@ -6,25 +6,9 @@ GB=$1
 OUT=$(mktemp -d "${TMPDIR:-/tmp}/gupbench-bad.XXXXXX")
 trap 'rm -rf "$OUT"' EXIT
 TMPFS=$(mktemp -d /dev/shm/gupbench-bad.XXXXXX 2>/dev/null || true)
-passed=0 failed=0
 NCPU=$(nproc)
-
-expect() {	# expect 'message part' ARGS...
-	local want=$1 err rc
-	shift
-	err=$("$GB" "${@:1:1}" -o "$OUT" "${@:2}" 2>&1 >/dev/null)
-	rc=$?
-	if [ $rc -ne 2 ]; then
-		echo "FAIL: gupbench $*: exit $rc, want 2 (stderr: $err)"
-		failed=$((failed + 1))
-	elif [ "$(printf '%s\n' "$err" | wc -l)" -ne 1 ] || [[ $err != *"$want"* ]]; then
-		echo "FAIL: gupbench $*: stderr '$err' lacks '$want' or is not one line"
-		failed=$((failed + 1))
-	else
-		echo "ok: $* -> $err"
-		passed=$((passed + 1))
-	fi
-}
+EXPECT_GB=$GB EXPECT_OUT=$OUT
+. "$(dirname "$0")/expect.sh"
 
 expect "unknown workload 'frob'" frob
 expect "unknown trigger 'explode'" vmsplice -t explode

@@ -2,23 +2,8 @@
 # Bad input to model and litmus: exit 2, one line on stderr naming the
 # problem, and no results directory.
 . "$(dirname "$0")/lib.sh"
-passed=0 failed=0
-expect() {	# expect 'message part' SUBCOMMAND ARGS...
-	local want=$1 err rc
-	shift
-	err=$("$GUPBENCH" "$1" -o "$TMP/r" "${@:2}" 2>&1 >/dev/null)
-	rc=$?
-	if [ $rc -ne 2 ]; then
-		echo "FAIL: gupbench $*: exit $rc, want 2 (stderr: $err)"
-		failed=$((failed + 1))
-	elif [ "$(printf '%s\n' "$err" | wc -l)" -ne 1 ] || [[ $err != *"$want"* ]]; then
-		echo "FAIL: gupbench $*: stderr '$err' lacks '$want' or is not one line"
-		failed=$((failed + 1))
-	else
-		echo "ok: $* -> $err"
-		passed=$((passed + 1))
-	fi
-}
+EXPECT_GB=$GUPBENCH EXPECT_OUT=$TMP/r
+. "$(dirname "$0")/../expect.sh"
 expect "CPU 0 given twice" litmus --cpus 0,0
 expect "is not two CPU numbers" litmus --cpus 0
 expect "is not two CPU numbers" litmus --cpus 0,1,2
