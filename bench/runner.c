@@ -377,13 +377,13 @@ static int collect_run(struct results *res, const struct options *opt,
 		}
 		hist_summarise(tall, &rr->t);
 		rr->events_per_s = rr->events / (timed_s + untimed_s);
-		trig = json_pack("{s:s, s:s, s:s, s:I, s:I, s:f, s:o, s:o, s:s?, s:I}",
+		trig = json_pack("{s:s, s:s, s:s, s:I, s:I, s:f, s:o, s:o, s:s?, s:o}",
 			"name", tops->name, "mm", mm_name(opt), "timed", tops->event_what,
 			"events", (json_int_t)rr->events, "failed_events", (json_int_t)rr->fails,
 			"events_per_s", rr->events_per_s,
 			"latency", hist_summary_to_json(&rr->t), "histogram", hist_to_json(tall),
 			"verify_counter", tops->verify_counter,
-			"verify_counter_delta", (json_int_t)verify);
+			"verify_counter_delta", verify >= 0 ? json_integer(verify) : json_null());
 	}
 	j = json_pack("{s:i, s:{s:f, s:I, s:f, s:o, s:o, s:o}, s:{s:f, s:I, s:f}, s:f, s:o}",
 		"run", r,
