@@ -13,7 +13,17 @@ set style histogram errorbars gap 2 lw 1.5
 set style fill solid 0.5 border -1
 set boxwidth 0.9
 set xzeroaxis lt -1
-set key noenhanced
+set key noenhanced below
+# the y range always includes 0, so a bar's length is the change
+ylo = 0; yhi = 0
+do for [g=0:ng-1] {
+  stats f using (column(3+3*g)) nooutput
+  if (STATS_records > 0 && STATS_min < ylo) { ylo = STATS_min }
+  stats f using (column(4+3*g)) nooutput
+  if (STATS_records > 0 && STATS_max > yhi) { yhi = STATS_max }
+}
+pad = (yhi - ylo) * 0.1 + 0.1
+set yrange [ylo - (ylo < 0 ? pad : 0) : yhi + (yhi > 0 ? pad : 0)]
 set terminal png size 900,560
 set output outdir."/2-overhead.png"
 plot for [g=0:ng-1] f using (column(2+3*g)):(column(3+3*g)):(column(4+3*g)):xtic(1) title columnhead(2+3*g)
