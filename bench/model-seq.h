@@ -26,6 +26,23 @@
 /* barrier(): the compiler may not move memory accesses across it. */
 #define seq_barrier()	__asm__ __volatile__("" ::: "memory")
 
+/*
+ * a) bare walk, every architecture: only the compiler barriers
+ * local_irq_save() implies.
+ */
+static inline void seq_none_start(void **slot, void *mm)
+{
+	(void)slot;
+	(void)mm;
+	seq_barrier();
+}
+
+static inline void seq_none_end(void **slot)
+{
+	(void)slot;
+	seq_barrier();
+}
+
 #if defined(__x86_64__)
 
 #define SEQ_ARCH "x86_64"
@@ -44,20 +61,6 @@ static inline void seq_smp_mb(void)
 /* smp_rmb() on x86: loads are not reordered with loads under TSO. */
 static inline void seq_smp_rmb(void)
 {
-	seq_barrier();
-}
-
-/* a) bare walk: only the compiler barriers local_irq_save() implies. */
-static inline void seq_none_start(void **slot, void *mm)
-{
-	(void)slot;
-	(void)mm;
-	seq_barrier();
-}
-
-static inline void seq_none_end(void **slot)
-{
-	(void)slot;
 	seq_barrier();
 }
 
@@ -117,19 +120,6 @@ static inline void seq_smp_mb(void)
 static inline void seq_smp_rmb(void)
 {
 	__asm__ __volatile__("dmb ishld" ::: "memory");
-}
-
-static inline void seq_none_start(void **slot, void *mm)
-{
-	(void)slot;
-	(void)mm;
-	seq_barrier();
-}
-
-static inline void seq_none_end(void **slot)
-{
-	(void)slot;
-	seq_barrier();
 }
 
 /* __this_cpu_write() + smp_mb(): str + dmb ish (IRQs are off anyway). */

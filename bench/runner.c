@@ -517,8 +517,7 @@ static void print_role_line(const char *what, json_t *roles)
 	json_object_foreach(roles, role, r) {
 		json_t *v = json_object_get(r, "per_cpu_per_event");
 
-		printf(" %s(%s) %s", role, json_string_value(json_object_get(r, "cpus")),
-		       "");
+		printf(" %s(%s) ", role, json_string_value(json_object_get(r, "cpus")));
 		if (json_is_number(v))
 			printf("%.2f", json_number_value(v));
 		else

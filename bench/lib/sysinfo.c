@@ -23,11 +23,19 @@ char *sysinfo_read_file(const char *path)
 		return NULL;
 	buf = malloc(cap);
 	while (buf) {
+		char *bigger;
+
 		n += fread(buf + n, 1, cap - n - 1, f);
 		if (n < cap - 1)
 			break;
 		cap *= 2;
-		buf = realloc(buf, cap);
+		bigger = realloc(buf, cap);
+		if (!bigger) {
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		buf = bigger;
 	}
 	fclose(f);
 	if (!buf)
