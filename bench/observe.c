@@ -43,6 +43,12 @@ struct observe {
 	json_t *perf;
 };
 
+/* {"status": "skipped" or "failed", "reason": ...}: an observer that did not count */
+static json_t *not_measured(const char *status, const char *reason)
+{
+	return json_pack("{s:s, s:s}", "status", status, "reason", reason);
+}
+
 static const char *const roles[] = { "walker", "trigger", "rt", "idle" };
 
 static const char *role_of(const struct observe *o, int cpu)
@@ -220,16 +226,15 @@ static void cyclictest_collect(struct observe *o, const char *tag, int status,
 		snprintf(en, sizeof(en), "cyclictest-%s.err", tag);
 		etext = read_result(o, en);
 		last_line(etext, why, sizeof(why));
-		json_object_set_new(o->cyc, tag, json_pack("{s:s, s:s}", "status", "failed",
-			"reason", why[0] ? why : "cyclictest wrote no JSON"));
+		json_object_set_new(o->cyc, tag, not_measured("failed", why[0] ? why :
+							       "cyclictest wrote no JSON"));
 		results_skip(o->res, "cyclictest", why[0] ? why : "cyclictest wrote no JSON");
 		free(etext);
 		free(text);
 		return;
 	}
 	if (cyclictest_parse(text, &r, why, sizeof(why))) {
-		json_object_set_new(o->cyc, tag, json_pack("{s:s, s:s}", "status", "failed",
-							   "reason", why));
+		json_object_set_new(o->cyc, tag, not_measured("failed", why));
 		free(text);
 		cyclic_result_free(&r);
 		return;
@@ -407,8 +412,7 @@ static void perf_start(struct observe *o, double secs)
 	char tool[PATH_MAX], cpus[256], dur[32], outf[PATH_MAX + 32];
 
 	if (!find_tool("perf", tool, sizeof(tool))) {
-		o->perf = json_pack("{s:s, s:s}", "status", "skipped", "reason",
-				    "perf not installed (apt-get install linux-perf)");
+		o->perf = not_measured("skipped", "perf not installed (apt-get install linux-perf)");
 		return;
 	}
 	cpulist_format(&o->opt->walker_cpus, cpus, sizeof(cpus));
@@ -433,8 +437,7 @@ static void perf_collect(struct observe *o, int status)
 
 		last_line(err, why, sizeof(why));
 		free(err);
-		o->perf = json_pack("{s:s, s:s}", "status", "skipped", "reason",
-				    why[0] ? why : "perf stat failed");
+		o->perf = not_measured("skipped", why[0] ? why : "perf stat failed");
 		free(text);
 		return;
 	}
@@ -459,8 +462,7 @@ static void perf_collect(struct observe *o, int status)
 	}
 	free(text);
 	if (cycles < 0 || instr < 0)
-		o->perf = json_pack("{s:s, s:s}", "status", "skipped", "reason",
-				    why[0] ? why : "perf stat printed no counts");
+		o->perf = not_measured("skipped", why[0] ? why : "perf stat printed no counts");
 	else
 		o->perf = json_pack("{s:s, s:f, s:f, s:f, s:s}", "status", "ok",
 				    "cycles", cycles, "instructions", instr,
@@ -586,7 +588,7 @@ static json_t *ipi_collect(struct observe *o, uint64_t events)
 	json_t *j;
 
 	if (o->bt_pid <= 0)
-		return json_pack("{s:s, s:s}", "status", "skipped", "reason", o->bt_why);
+		return not_measured("skipped", o->bt_why);
 	kill(o->bt_pid, SIGINT);
 	wait_timeout(o->bt_pid, 30);
 	o->bt_pid = -1;
@@ -602,7 +604,7 @@ static json_t *ipi_collect(struct observe *o, uint64_t events)
 		free(text);
 		ipi_counts_free(c);
 		free(c);
-		return json_pack("{s:s, s:s}", "status", "failed", "reason", why);
+		return not_measured("failed", why);
 	}
 	free(text);
 	j = json_pack("{s:s, s:s, s:s, s:[s,s], s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
@@ -634,10 +636,10 @@ json_t *observe_finish(struct observe *o, uint64_t events)
 	if (o->tracefs_mounted)
 		umount(TRACEFS);
 	if (!o->perf)
-		o->perf = json_pack("{s:s, s:s}", "status", "skipped", "reason", "not started");
+		o->perf = not_measured("skipped", "not started");
 	all = json_pack("{s:o, s:o, s:o, s:o}", "sync_ipis", ipi,
 		"cal_interrupts", o->cal_why[0] ?
-			json_pack("{s:s, s:s}", "status", "skipped", "reason", o->cal_why) :
+			not_measured("skipped", o->cal_why) :
 			json_pack("{s:s, s:I, s:o, s:o}", "status", "ok",
 				  "trigger_events", (json_int_t)o->cal_events,
 				  "by_cpu", by_cpu(o, o->cal_sum),
