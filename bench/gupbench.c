@@ -424,6 +424,8 @@ int main(int argc, char **argv)
 		return cmd_litmus(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "compare"))
 		return cmd_compare(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "claim"))
+		return cmd_claim(argc - 1, argv + 1);
 	if (!walker_find(argv[1]))
 		die_input("unknown workload '%s' (try 'gupbench list')", argv[1]);
 	return cmd_walk(argc, argv);

@@ -140,6 +140,7 @@ int run_scenario(const struct options *opt, const char *argv0_line);
 int cmd_model(int argc, char **argv);
 int cmd_litmus(int argc, char **argv);
 int cmd_compare(int argc, char **argv);	/* bench/compare.c */
+int cmd_claim(int argc, char **argv);	/* bench/claim.c */
 
 /* Front-end helpers. */
 /* A decimal number for option @opt in [lo, hi], else die_input(). */

@@ -1,0 +1,620 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gupbench claim: the v4 cover letter's measurement, rebuilt so that its
+ * spread can be put beside gupbench's own.
+ *
+ * The claim: "60 threads x 500k GUP-fast calls pinning 8 pages each
+ * through the CONFIG_GUP_TEST ioctl, total time 1.489 s -> 1.533 s, mean
+ * of 10 runs". Here: one thread per online CPU but the first (min 1), each
+ * pinned to its own CPU, each making a fixed number of calls of P pages;
+ * all start on a barrier; a repetition's wall time is from the first
+ * thread's start to the last thread's end (CLOCK_MONOTONIC_RAW). The calls
+ * go through gup_test PIN_FAST_BENCHMARK where /sys/kernel/debug/gup_test
+ * exists, else vmsplice() of P pages into a pipe, drained with splice()
+ * (the walker ops of walk-gup-test.c / walk-vmsplice.c, not a copy).
+ * It prints what the original printed (the mean wall time) and what it
+ * lacked: sd, a 95% Student t interval of the mean, and ns per call.
+ */
+#include "gupbench.h"
+#include "lib/results.h"
+#include "lib/stats.h"
+#include "lib/sysinfo.h"
+#include "lib/sysstate.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CLAIM_MAX_REPS 1000
+#define PILOT_S 0.2
+
+enum claim_path { PATH_AUTO, PATH_GUP_TEST, PATH_VMSPLICE };
+
+struct claim_opts {
+	struct options o;	/* what the walker ops read: pages, gup_calls, ... */
+	enum claim_path path;
+	unsigned int reps;
+	unsigned long long calls;	/* per thread per repetition; 0: pilot */
+	double rep_time;		/* target seconds per repetition (pilot) */
+	double budget;			/* --time-budget, 0 if not given */
+	bool have_cpus;
+};
+
+/* what every thread does in one phase */
+enum { PH_PILOT, PH_REP, PH_QUIT };
+
+struct claim_thread {
+	pthread_t th;
+	struct walker w;
+	const struct walker_ops *ops;
+	int setup_rc;
+	int failed;
+	uint64_t t0, t1;	/* CLOCK_MONOTONIC_RAW ns of this phase */
+	uint64_t calls;		/* GUP-fast calls made in this phase */
+	uint64_t kernel_ns;	/* gup_test: in-kernel get time of this phase */
+};
+
+static volatile sig_atomic_t claim_stop;
+static atomic_int claim_phase, pilot_end;
+static unsigned long long claim_calls;	/* per thread, for PH_REP */
+static pthread_barrier_t cb_start, cb_end;
+
+static void *claim_main(void *arg)
+{
+	struct claim_thread *ct = arg;
+	struct walker *w = &ct->w;
+	const struct walker_ops *ops = ct->ops;
+	uint64_t inject = w->opt->inject_ns;
+	cpu_set_t s;
+
+	pthread_setname_np(pthread_self(), gb_name_walker);
+	CPU_ZERO(&s);
+	CPU_SET(w->cpu, &s);
+	ct->setup_rc = pthread_setaffinity_np(pthread_self(), sizeof(s), &s) ? -1 :
+		       ops->setup(w);
+	if (ct->setup_rc && !w->err[0])
+		snprintf(w->err, sizeof(w->err), "cannot pin to CPU %d", w->cpu);
+	pthread_barrier_wait(&cb_start);	/* setup done */
+	for (;;) {
+		int ph;
+
+		pthread_barrier_wait(&cb_start);
+		ph = atomic_load(&claim_phase);
+		if (ph == PH_QUIT)
+			break;
+		ct->calls = 0;
+		ct->kernel_ns = 0;
+		ct->t0 = clock_raw_ns();
+		while (!ct->failed && !ct->setup_rc && !claim_stop &&
+		       (ph == PH_REP ? ct->calls < claim_calls :
+			!atomic_load_explicit(&pilot_end, memory_order_relaxed))) {
+			uint64_t kns = 0, n = 1;
+			int rc = ops->call(w, &kns, &n);
+
+			/* the runner's delay loop; per GUP-fast call, also
+			 * when one gup_test ioctl makes n of them */
+			if (inject)
+				timer_spin_ns(&gb_timer, inject * n);
+			if (!rc && ops->after)
+				rc = ops->after(w);
+			if (rc) {
+				ct->failed = 1;
+				break;
+			}
+			ct->calls += n;
+			ct->kernel_ns += kns * n;
+		}
+		ct->t1 = clock_raw_ns();
+		pthread_barrier_wait(&cb_end);
+	}
+	if (!ct->setup_rc || w->priv)
+		ops->teardown(w);
+	return NULL;
+}
+
+static void claim_usage(FILE *f)
+{
+	fprintf(f,
+"usage: gupbench claim [options]\n"
+"\n"
+"The v4 cover letter's measurement (\"60 threads x 500k GUP-fast calls of\n"
+"8 pages through the gup_test ioctl, total time, mean of 10 runs\") with\n"
+"what it lacked: sd, 95%% t interval of the mean wall time, ns per call.\n"
+"One thread per CPU, pinned, fixed calls each, started on a barrier; a\n"
+"repetition's wall time is first start to last end.\n"
+"\n"
+"  -n, --reps N             repetitions (default 10)\n"
+"  -c, --calls N            calls per thread per repetition (default: from a\n"
+"                           %.1f s pilot, so one repetition takes --rep-time)\n"
+"      --rep-time SEC       target length of one repetition (default 1.0)\n"
+"      --time-budget SEC    target length of all repetitions (rep-time =\n"
+"                           SEC / reps); not with --calls or --rep-time\n"
+"  -C, --cpus LIST          thread CPUs (default: all online CPUs but the first)\n"
+"  -p, --pages N            pages per call (default 8)\n"
+"      --path auto|gup-test|vmsplice  how to call GUP-fast (default auto:\n"
+"                           gup_test PIN_FAST_BENCHMARK if present, else vmsplice)\n"
+"      --gup-calls N        gup-test: calls per ioctl (default 1024)\n"
+"      --inject-ns N        the runner's calibrated delay loop, N ns per call\n"
+"                           (a known answer; default 0)\n"
+"  -o, --results DIR        parent of the results directory (default results)\n"
+"      --variant NAME       kernel variant label (default: kernel release)\n"
+"      --label NAME         results directory label (default claim)\n"
+"  -q, --quiet              no progress lines\n"
+"\n"
+"Exit status: 0 done, 1 run failed, 2 bad input, 77 skipped (--path\n"
+"gup-test without gup_test), 130 interrupted.\n", PILOT_S);
+}
+
+static double parse_seconds(const char *opt, const char *s, double lo, double hi)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= lo && v <= hi))
+		die_input("%s: '%s' is not between %g and %g seconds", opt, s, lo, hi);
+	return v;
+}
+
+static void check_name(const char *what, const char *s)
+{
+	if (!*s || strlen(s) > 64 || strspn(s, "abcdefghijklmnopqrstuvwxyz"
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-") != strlen(s))
+		die_input("%s '%s': use 1-64 letters, digits, '.', '_', '+' or '-'",
+			  what, s);
+}
+
+enum { CO_REP_TIME = 256, CO_BUDGET, CO_PATH, CO_GUP_CALLS, CO_INJECT,
+       CO_VARIANT, CO_LABEL };
+
+static void claim_parse(int argc, char **argv, struct claim_opts *c)
+{
+	static const struct option lo[] = {
+		{ "reps", required_argument, NULL, 'n' },
+		{ "calls", required_argument, NULL, 'c' },
+		{ "rep-time", required_argument, NULL, CO_REP_TIME },
+		{ "time-budget", required_argument, NULL, CO_BUDGET },
+		{ "cpus", required_argument, NULL, 'C' },
+		{ "pages", required_argument, NULL, 'p' },
+		{ "path", required_argument, NULL, CO_PATH },
+		{ "gup-calls", required_argument, NULL, CO_GUP_CALLS },
+		{ "inject-ns", required_argument, NULL, CO_INJECT },
+		{ "results", required_argument, NULL, 'o' },
+		{ "variant", required_argument, NULL, CO_VARIANT },
+		{ "label", required_argument, NULL, CO_LABEL },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool have_rt = false;
+	char err[512];
+	int ch;
+
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "n:c:C:p:o:qh", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'n':
+			c->reps = opt_number("--reps", optarg, 1, CLAIM_MAX_REPS);
+			break;
+		case 'c':
+			c->calls = opt_number("--calls", optarg, 1, 10000000000ull);
+			break;
+		case CO_REP_TIME:
+			c->rep_time = parse_seconds("--rep-time", optarg, 0.001, 3600);
+			have_rt = true;
+			break;
+		case CO_BUDGET:
+			c->budget = parse_seconds("--time-budget", optarg, 0.001, 86400);
+			break;
+		case 'C':
+			if (cpulist_parse(optarg, &c->o.walker_cpus, err, sizeof(err)) ||
+			    cpulist_validate("--cpus", &c->o.walker_cpus, err, sizeof(err)))
+				die_input("%s", err);
+			c->have_cpus = true;
+			break;
+		case 'p':
+			c->o.pages = opt_number("--pages", optarg, 1, 4096);
+			break;
+		case CO_PATH:
+			if (!strcmp(optarg, "auto"))
+				c->path = PATH_AUTO;
+			else if (!strcmp(optarg, "gup-test"))
+				c->path = PATH_GUP_TEST;
+			else if (!strcmp(optarg, "vmsplice"))
+				c->path = PATH_VMSPLICE;
+			else
+				die_input("--path: '%s' is not auto, gup-test or vmsplice", optarg);
+			break;
+		case CO_GUP_CALLS:
+			c->o.gup_calls = opt_number("--gup-calls", optarg, 1, 1000000);
+			break;
+		case CO_INJECT:
+			c->o.inject_ns = opt_number("--inject-ns", optarg, 0, 1000000000);
+			break;
+		case 'o':
+			c->o.results_root = optarg;
+			break;
+		case CO_VARIANT:
+			check_name("--variant", optarg);
+			c->o.variant = optarg;
+			break;
+		case CO_LABEL:
+			check_name("--label", optarg);
+			c->o.label = optarg;
+			break;
+		case 'q':
+			c->o.quiet = true;
+			break;
+		case 'h':
+			claim_usage(stdout);
+			exit(0);
+		default:
+			die_input("claim: bad option '%s' (see gupbench claim --help)",
+				  argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		die_input("claim: unexpected argument '%s'", argv[optind]);
+	if (c->budget && (c->calls || have_rt))
+		die_input("claim: --time-budget sets the repetition length; "
+			  "do not give --calls or --rep-time with it");
+	if (c->calls && have_rt)
+		die_input("claim: --calls and --rep-time both fix the repetition length");
+	if (c->budget)
+		c->rep_time = c->budget / c->reps;
+	if (!c->have_cpus) {
+		cpu_set_t on;
+
+		if (cpulist_online(&on))
+			die_input("cannot read /sys/devices/system/cpu/online");
+		c->o.walker_cpus = on;
+		if (CPU_COUNT(&on) > 1)
+			CPU_CLR(cpulist_nth(&on, 0), &c->o.walker_cpus);
+	}
+}
+
+/* Runs one phase on every thread; returns -1 if a thread failed (err set). */
+static int claim_phase_run(struct claim_thread *ct, unsigned int nt, int ph,
+			   char *err, size_t len)
+{
+	atomic_store(&claim_phase, ph);
+	atomic_store(&pilot_end, 0);
+	pthread_barrier_wait(&cb_start);
+	if (ph == PH_PILOT) {
+		struct timespec ts = { 0, (long)(PILOT_S * 1e9) };
+
+		nanosleep(&ts, NULL);
+		atomic_store(&pilot_end, 1);
+	}
+	pthread_barrier_wait(&cb_end);
+	for (unsigned int i = 0; i < nt; i++) {
+		if (ct[i].failed || ct[i].setup_rc) {
+			snprintf(err, len, "thread on CPU %d: %s", ct[i].w.cpu, ct[i].w.err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static const char *claim_virt_note(void)
+{
+	char *ci = sysinfo_read_file("/proc/cpuinfo");
+	const char *note = NULL;
+
+	if (ci && strstr(ci, "QEMU TCG"))
+		note = "QEMU TCG software emulation: timings are NOT hardware timings";
+	else if (ci && strstr(ci, " hypervisor"))
+		note = "running in a virtual machine: timings include virtualisation "
+		       "effects and are not bare-metal results";
+	free(ci);
+	return note;
+}
+
+struct rep {
+	double wall_s, ns_per_call, min_thread_s, max_thread_s;
+	uint64_t kernel_ns;	/* sum over threads (gup_test only) */
+};
+
+static void print_line(const char *what, const struct sample_stats *s, int prec)
+{
+	double half = (s->ci95_hi - s->ci95_lo) / 2;
+
+	printf("%-18s %12.*f %10.*f   [%.*f, %.*f]   +-%.2f%%\n", what, prec, s->mean,
+	       prec, s->sd, prec, s->ci95_lo, prec, s->ci95_hi,
+	       s->mean > 0 ? half / s->mean * 100 : 0.0);
+}
+
+int cmd_claim(int argc, char **argv)
+{
+	struct claim_opts c = {
+		.o = { .walker = "vmsplice", .pages = 8, .gup_calls = 1024, .gup_pin = true,
+		       .results_root = "results", .runs = 10 },
+		.path = PATH_AUTO, .reps = 10, .rep_time = 1.0,
+	};
+	const struct walker_ops *ops = &walker_vmsplice;
+	struct claim_thread *ct = NULL;
+	struct rep *rp = NULL;
+	struct results res;
+	char err[512], reason[512] = "", cpus[256], tbuf[32], cmdline[4096] = "";
+	const char *status = "failed", *why = NULL, *note;
+	double *x = NULL;
+	unsigned int nt, done = 0;
+	bool started = false;
+	size_t off = 0;
+	int ret = EXIT_RUN_FAILED;
+	FILE *csv = NULL;
+
+	for (int i = 0; i < argc && off < sizeof(cmdline); i++)
+		off += snprintf(cmdline + off, sizeof(cmdline) - off, "%s%s",
+				i ? " " : "gupbench ", argv[i]);
+	claim_parse(argc, argv, &c);
+	c.o.runs = c.reps;
+	nt = CPU_COUNT(&c.o.walker_cpus);
+	cpulist_format(&c.o.walker_cpus, cpus, sizeof(cpus));
+
+	/* which path: gup_test where it exists (as the claim), else vmsplice */
+	if (c.path != PATH_VMSPLICE) {
+		int rc = walker_gup_test.probe(&c.o, reason, sizeof(reason));
+
+		if (rc == 0) {
+			ops = &walker_gup_test;
+			c.o.walker = "gup-test";
+			snprintf(reason, sizeof(reason), "/sys/kernel/debug/gup_test present");
+		}
+	} else {
+		snprintf(reason, sizeof(reason), "--path vmsplice");
+	}
+	if (ops == &walker_gup_test && c.calls && c.calls % c.o.gup_calls)
+		c.calls += c.o.gup_calls - c.calls % c.o.gup_calls;
+
+	timer_init(&gb_timer, false);
+	snprintf(gb_name_walker, sizeof(gb_name_walker), "gbc%d", (int)getpid());
+	if (results_create(&res, c.o.results_root, c.o.label ? c.o.label : "claim",
+			   err, sizeof(err)))
+		die_input("%s", err);
+	sysstate_install_signals(&claim_stop);
+	{
+		json_t *sys = sysinfo_collect(c.o.variant);
+
+		json_object_update(res.manifest, sys);
+		json_decref(sys);
+	}
+	note = claim_virt_note();
+	json_object_set_new(res.manifest, "kind", json_string("claim"));
+	json_object_set_new(res.manifest, "command", json_string(cmdline));
+	json_object_set_new(res.manifest, "start_time",
+			    json_string(results_now(tbuf, sizeof(tbuf))));
+	json_object_set_new(res.manifest, "what", json_string(
+		"the v4 cover letter's method: threads pinned one per CPU, a fixed number "
+		"of GUP-fast calls each, started on a barrier; wall time of each "
+		"repetition (first start to last end, CLOCK_MONOTONIC_RAW)"));
+	json_object_set_new(res.manifest, "options", json_pack(
+		"{s:i, s:I, s:f, s:f, s:s, s:i, s:i, s:s, s:I, s:i}",
+		"reps", c.reps, "calls_per_thread_requested", (json_int_t)c.calls,
+		"rep_time_target_s", c.calls ? 0.0 : c.rep_time, "time_budget_s", c.budget,
+		"cpus", cpus, "threads", nt, "pages", c.o.pages,
+		"path_requested", c.path == PATH_AUTO ? "auto" :
+				  c.path == PATH_GUP_TEST ? "gup-test" : "vmsplice",
+		"inject_ns", (json_int_t)c.o.inject_ns, "gup_calls_per_ioctl",
+		c.o.gup_calls));
+	json_object_set_new(res.manifest, "path", json_pack("{s:s, s:s, s:s}",
+		"name", ops->name, "why", reason, "timed_call", ops == &walker_gup_test ?
+		"gup_test PIN_FAST_BENCHMARK ioctl (N calls of P pages each, then unpin), "
+		"per-call delay loop after it" :
+		"vmsplice() of P pages into a pipe, then splice() to /dev/null to drain it"));
+	json_object_set_new(res.manifest, "timer", timer_json());
+	if (c.o.inject_ns)
+		json_object_set_new(res.manifest, "inject", json_pack("{s:I, s:f, s:f, s:s}",
+			"requested_ns", (json_int_t)c.o.inject_ns,
+			"measured_ns", timer_spin_measure(&gb_timer, c.o.inject_ns),
+			"loop_ns_per_iter", gb_timer.spin_ns_per_iter,
+			"how", "the runner's timer_spin_ns() delay loop after every call "
+			       "(gup_test: N x the delay after each ioctl of N calls); measured "
+			       "= trimmed mean of 2001 timed spins minus the timer's cost"));
+	json_object_set_new(res.manifest, "timing_note", note ? json_string(note) : json_null());
+	results_write_json(&res, "manifest.json", res.manifest);
+
+	if (c.path == PATH_GUP_TEST && ops != &walker_gup_test) {
+		results_skip(&res, "gup-test", reason);
+		status = "skipped";
+		why = reason;
+		ret = EXIT_SKIPPED;
+		goto out;
+	}
+	if (!c.o.quiet)
+		fprintf(stderr, "gupbench claim: %u thread%s on CPUs %s, path %s (%s); "
+			"results in %s\n", nt, nt == 1 ? "" : "s", cpus, ops->name, reason,
+			res.dir);
+
+	ct = calloc(nt, sizeof(*ct));
+	rp = calloc(c.reps, sizeof(*rp));
+	x = calloc(c.reps, sizeof(*x));
+	if (!ct || !rp || !x)
+		abort();
+	pthread_barrier_init(&cb_start, NULL, nt + 1);
+	pthread_barrier_init(&cb_end, NULL, nt + 1);
+	for (unsigned int i = 0; i < nt; i++) {
+		ct[i].ops = ops;
+		ct[i].w.opt = &c.o;
+		ct[i].w.index = (int)i;
+		ct[i].w.cpu = cpulist_nth(&c.o.walker_cpus, (int)i);
+		if (pthread_create(&ct[i].th, NULL, claim_main, &ct[i]))
+			abort();
+	}
+	started = true;
+	pthread_barrier_wait(&cb_start);	/* threads set up */
+	for (unsigned int i = 0; i < nt && !why; i++) {
+		if (ct[i].setup_rc) {
+			snprintf(err, sizeof(err), "thread on CPU %d: %s", ct[i].w.cpu,
+				 ct[i].w.err);
+			why = err;
+		}
+	}
+
+	/* pilot (also the warm-up): calls per thread for --rep-time */
+	if (!why && claim_phase_run(ct, nt, PH_PILOT, err, sizeof(err)))
+		why = err;
+	if (!why) {
+		double slowest = INFINITY;
+
+		for (unsigned int i = 0; i < nt; i++) {
+			double s = (double)(ct[i].t1 - ct[i].t0) / 1e9;
+			double rate = s > 0 ? ct[i].calls / s : 0;
+
+			if (rate < slowest)
+				slowest = rate;
+		}
+		json_object_set_new(res.manifest, "pilot", json_pack("{s:f, s:f}",
+			"seconds", PILOT_S, "calls_per_s_slowest_thread", slowest));
+		if (!c.calls) {
+			c.calls = (unsigned long long)(slowest * c.rep_time + 0.5);
+			if (ops == &walker_gup_test)
+				c.calls = (c.calls + c.o.gup_calls - 1) / c.o.gup_calls *
+					  c.o.gup_calls;
+			if (!c.calls)
+				c.calls = ops == &walker_gup_test ? c.o.gup_calls : 1;
+		}
+		claim_calls = c.calls;
+		json_object_set_new(res.manifest, "calls_per_thread",
+				    json_integer((json_int_t)c.calls));
+		results_write_json(&res, "manifest.json", res.manifest);
+		if (!c.o.quiet)
+			fprintf(stderr, "  pilot: %.0f calls/s on the slowest thread; %llu "
+				"calls per thread per repetition\n", slowest, c.calls);
+	}
+
+	csv = results_open(&res, "reps.csv");
+	if (!csv && !why)
+		why = "cannot write reps.csv";
+	else if (csv)
+		fputs("rep,wall_s,ns_per_call,calls_per_thread,threads,"
+		      "min_thread_s,max_thread_s,kernel_get_ns\n", csv);
+	for (unsigned int r = 0; !why && r < c.reps; r++) {
+		struct rep *p = &rp[r];
+		uint64_t t0 = UINT64_MAX, t1 = 0;
+
+		if (claim_phase_run(ct, nt, PH_REP, err, sizeof(err))) {
+			why = err;
+			break;
+		}
+		if (claim_stop) {
+			status = "interrupted";
+			why = "interrupted by a signal";
+			break;
+		}
+		p->min_thread_s = INFINITY;
+		for (unsigned int i = 0; i < nt; i++) {
+			double s = (double)(ct[i].t1 - ct[i].t0) / 1e9;
+
+			if (ct[i].t0 < t0)
+				t0 = ct[i].t0;
+			if (ct[i].t1 > t1)
+				t1 = ct[i].t1;
+			if (s < p->min_thread_s)
+				p->min_thread_s = s;
+			if (s > p->max_thread_s)
+				p->max_thread_s = s;
+			p->kernel_ns += ct[i].kernel_ns;
+		}
+		p->wall_s = (double)(t1 - t0) / 1e9;
+		p->ns_per_call = p->wall_s * 1e9 / (double)c.calls;
+		fprintf(csv, "%u,%.9f,%.3f,%llu,%u,%.9f,%.9f,%llu\n", r + 1, p->wall_s,
+			p->ns_per_call, c.calls, nt, p->min_thread_s, p->max_thread_s,
+			(unsigned long long)p->kernel_ns);
+		if (!c.o.quiet)
+			fprintf(stderr, "  rep %u/%u: %.4f s, %.1f ns per call\n", r + 1,
+				c.reps, p->wall_s, p->ns_per_call);
+		done++;
+	}
+	if (started) {
+		atomic_store(&claim_phase, PH_QUIT);
+		pthread_barrier_wait(&cb_start);
+		for (unsigned int i = 0; i < nt; i++)
+			pthread_join(ct[i].th, NULL);
+		pthread_barrier_destroy(&cb_start);
+		pthread_barrier_destroy(&cb_end);
+	}
+	if (!why && done == c.reps) {
+		struct sample_stats sw, sn;
+		json_t *sum, *reps = json_array(), *walls = json_array();
+
+		if (results_close(&res, "reps.csv", csv)) {
+			csv = NULL;
+			why = "cannot write reps.csv";
+			goto out;
+		}
+		csv = NULL;
+		for (unsigned int r = 0; r < done; r++) {
+			json_array_append_new(walls, json_real(rp[r].wall_s));
+			json_array_append_new(reps, json_pack("{s:i, s:f, s:f, s:f, s:f, s:I}",
+				"rep", r + 1, "wall_s", rp[r].wall_s,
+				"ns_per_call", rp[r].ns_per_call,
+				"min_thread_s", rp[r].min_thread_s,
+				"max_thread_s", rp[r].max_thread_s,
+				"kernel_get_ns", (json_int_t)rp[r].kernel_ns));
+			x[r] = rp[r].wall_s;
+		}
+		stats_describe(x, done, &sw);
+		for (unsigned int r = 0; r < done; r++)
+			x[r] = rp[r].ns_per_call;
+		stats_describe(x, done, &sn);
+		sum = json_pack("{s:s, s:s, s:i, s:I, s:i, s:I, s:o, s:o, s:o, s:o}",
+			"kind", "claim", "path", ops->name, "threads", nt,
+			"calls_per_thread", (json_int_t)c.calls, "pages", c.o.pages,
+			"inject_ns", (json_int_t)c.o.inject_ns,
+			"wall_s_per_rep", walls, "reps", reps,
+			"wall_s", stats_to_json(&sw), "ns_per_call", stats_to_json(&sn));
+		json_object_set_new(sum, "ns_per_call_what", json_string(
+			"wall time of the repetition / calls per thread: one thread's loop "
+			"time per call (call + delay loop + drain), threads in parallel"));
+		if (results_write_json(&res, "summary.json", sum)) {
+			json_decref(sum);
+			why = "cannot write summary.json";
+			goto out;
+		}
+		json_decref(sum);
+		json_object_set_new(res.manifest, "reps_completed", json_integer(done));
+
+		printf("\ngupbench claim: %u thread%s (CPUs %s) x %llu calls x %u pages per "
+		       "repetition, %u repetitions; inject %llu ns\n", nt, nt == 1 ? "" : "s",
+		       cpus, c.calls, c.o.pages, done, (unsigned long long)c.o.inject_ns);
+		printf("path: %s (%s)\n", ops->name, reason);
+		printf("%-18s %12s %10s   %-24s %s\n", "", "mean", "sd", "95% t CI of mean",
+		       "half-width");
+		print_line("wall time (s)", &sw, 4);
+		print_line("per call (ns)", &sn, 1);
+		printf("as the claim put it: total time %.3f s (mean of %u runs)\n",
+		       sw.mean, done);
+		if (note)
+			printf("note: %s\n", note);
+		printf("results: %s\n", res.dir);
+		status = "complete";
+		ret = 0;
+	}
+out:
+	if (csv)
+		fclose(csv);
+	if (!strcmp(status, "interrupted"))
+		ret = EXIT_INTERRUPTED;
+	if (ret && ret != EXIT_SKIPPED && why && strcmp(status, "interrupted"))
+		fprintf(stderr, "gupbench: claim: %s\n", why);
+	sysstate_restore();
+	if (!json_object_get(res.manifest, "reps_completed"))
+		json_object_set_new(res.manifest, "reps_completed", json_integer(done));
+	results_finish(&res, status, why);
+	if (ret == EXIT_INTERRUPTED)
+		fprintf(stderr, "gupbench: claim interrupted; %s marked incomplete\n", res.dir);
+	sysstate_install_signals(NULL);
+	free(ct);
+	free(rp);
+	free(x);
+	return ret;
+}
