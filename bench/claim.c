@@ -362,12 +362,16 @@ int cmd_claim(int argc, char **argv)
 
 	/* which path: gup_test where it exists (as the claim), else vmsplice */
 	if (c.path != PATH_VMSPLICE) {
-		int rc = walker_gup_test.probe(&c.o, reason, sizeof(reason));
+		char why_not[400];
+		int rc = walker_gup_test.probe(&c.o, why_not, sizeof(why_not));
 
 		if (rc == 0) {
 			ops = &walker_gup_test;
 			c.o.walker = "gup-test";
 			snprintf(reason, sizeof(reason), "/sys/kernel/debug/gup_test present");
+		} else {
+			snprintf(reason, sizeof(reason), "fallback, gup_test unusable: %s",
+				 why_not);
 		}
 	} else {
 		snprintf(reason, sizeof(reason), "--path vmsplice");
