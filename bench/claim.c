@@ -56,6 +56,7 @@ struct claim_thread {
 	int setup_rc;
 	int failed;
 	uint64_t t0, t1;	/* CLOCK_MONOTONIC_RAW ns of this phase */
+	uint64_t cpu_ns;	/* this thread's CPU time in this phase */
 	uint64_t calls;		/* GUP-fast calls made in this phase */
 	uint64_t kernel_ns;	/* gup_test: in-kernel get time of this phase */
 };
@@ -64,6 +65,14 @@ static volatile sig_atomic_t claim_stop;
 static atomic_int claim_phase, pilot_end;
 static unsigned long long claim_calls;	/* per thread, for PH_REP */
 static pthread_barrier_t cb_start, cb_end;
+
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
 
 static void *claim_main(void *arg)
 {
@@ -82,6 +91,7 @@ static void *claim_main(void *arg)
 		snprintf(w->err, sizeof(w->err), "cannot pin to CPU %d", w->cpu);
 	pthread_barrier_wait(&cb_start);	/* setup done */
 	for (;;) {
+		uint64_t c0;
 		int ph;
 
 		pthread_barrier_wait(&cb_start);
@@ -91,6 +101,7 @@ static void *claim_main(void *arg)
 		ct->calls = 0;
 		ct->kernel_ns = 0;
 		ct->t0 = clock_raw_ns();
+		c0 = thread_cpu_ns();
 		while (!ct->failed && !ct->setup_rc && !claim_stop &&
 		       (ph == PH_REP ? ct->calls < claim_calls :
 			!atomic_load_explicit(&pilot_end, memory_order_relaxed))) {
@@ -111,6 +122,7 @@ static void *claim_main(void *arg)
 			ct->kernel_ns += kns * n;
 		}
 		ct->t1 = clock_raw_ns();
+		ct->cpu_ns = thread_cpu_ns() - c0;
 		pthread_barrier_wait(&cb_end);
 	}
 	if (!ct->setup_rc || w->priv)
@@ -322,6 +334,7 @@ static const char *claim_virt_note(void)
 
 struct rep {
 	double wall_s, ns_per_call, min_thread_s, max_thread_s;
+	double cpu_ns_per_call;	/* threads' CPU time / their calls, mean */
 	uint64_t kernel_ns;	/* sum over threads (gup_test only) */
 };
 
@@ -502,7 +515,7 @@ int cmd_claim(int argc, char **argv)
 		why = "cannot write reps.csv";
 	else if (csv)
 		fputs("rep,wall_s,ns_per_call,calls_per_thread,threads,"
-		      "min_thread_s,max_thread_s,kernel_get_ns\n", csv);
+		      "min_thread_s,max_thread_s,kernel_get_ns,cpu_ns_per_call\n", csv);
 	for (unsigned int r = 0; !why && r < c.reps; r++) {
 		struct rep *p = &rp[r];
 		uint64_t t0 = UINT64_MAX, t1 = 0;
@@ -529,15 +542,16 @@ int cmd_claim(int argc, char **argv)
 			if (s > p->max_thread_s)
 				p->max_thread_s = s;
 			p->kernel_ns += ct[i].kernel_ns;
+			p->cpu_ns_per_call += (double)ct[i].cpu_ns / (double)c.calls / nt;
 		}
 		p->wall_s = (double)(t1 - t0) / 1e9;
 		p->ns_per_call = p->wall_s * 1e9 / (double)c.calls;
-		fprintf(csv, "%u,%.9f,%.3f,%llu,%u,%.9f,%.9f,%llu\n", r + 1, p->wall_s,
+		fprintf(csv, "%u,%.9f,%.3f,%llu,%u,%.9f,%.9f,%llu,%.3f\n", r + 1, p->wall_s,
 			p->ns_per_call, c.calls, nt, p->min_thread_s, p->max_thread_s,
-			(unsigned long long)p->kernel_ns);
+			(unsigned long long)p->kernel_ns, p->cpu_ns_per_call);
 		if (!c.o.quiet)
-			fprintf(stderr, "  rep %u/%u: %.4f s, %.1f ns per call\n", r + 1,
-				c.reps, p->wall_s, p->ns_per_call);
+			fprintf(stderr, "  rep %u/%u: %.4f s, %.1f ns per call (CPU %.1f)\n",
+				r + 1, c.reps, p->wall_s, p->ns_per_call, p->cpu_ns_per_call);
 		done++;
 	}
 	if (started) {
@@ -549,7 +563,7 @@ int cmd_claim(int argc, char **argv)
 		pthread_barrier_destroy(&cb_end);
 	}
 	if (!why && done == c.reps) {
-		struct sample_stats sw, sn;
+		struct sample_stats sw, sn, sc;
 		json_t *sum, *reps = json_array(), *walls = json_array();
 
 		if (results_close(&res, "reps.csv", csv)) {
@@ -560,9 +574,10 @@ int cmd_claim(int argc, char **argv)
 		csv = NULL;
 		for (unsigned int r = 0; r < done; r++) {
 			json_array_append_new(walls, json_real(rp[r].wall_s));
-			json_array_append_new(reps, json_pack("{s:i, s:f, s:f, s:f, s:f, s:I}",
+			json_array_append_new(reps, json_pack("{s:i, s:f, s:f, s:f, s:f, s:f, s:I}",
 				"rep", r + 1, "wall_s", rp[r].wall_s,
 				"ns_per_call", rp[r].ns_per_call,
+				"cpu_ns_per_call", rp[r].cpu_ns_per_call,
 				"min_thread_s", rp[r].min_thread_s,
 				"max_thread_s", rp[r].max_thread_s,
 				"kernel_get_ns", (json_int_t)rp[r].kernel_ns));
@@ -572,12 +587,20 @@ int cmd_claim(int argc, char **argv)
 		for (unsigned int r = 0; r < done; r++)
 			x[r] = rp[r].ns_per_call;
 		stats_describe(x, done, &sn);
+		for (unsigned int r = 0; r < done; r++)
+			x[r] = rp[r].cpu_ns_per_call;
+		stats_describe(x, done, &sc);
 		sum = json_pack("{s:s, s:s, s:i, s:I, s:i, s:I, s:o, s:o, s:o, s:o}",
 			"kind", "claim", "path", ops->name, "threads", nt,
 			"calls_per_thread", (json_int_t)c.calls, "pages", c.o.pages,
 			"inject_ns", (json_int_t)c.o.inject_ns,
 			"wall_s_per_rep", walls, "reps", reps,
 			"wall_s", stats_to_json(&sw), "ns_per_call", stats_to_json(&sn));
+		json_object_set_new(sum, "cpu_ns_per_call", stats_to_json(&sc));
+		json_object_set_new(sum, "cpu_ns_per_call_what", json_string(
+			"the threads' own CPU time (CLOCK_THREAD_CPUTIME_ID, user + system) "
+			"per call, mean over threads: what the loop costs when it runs; "
+			"wall / CPU > 1 is time the threads were not running (other load)"));
 		json_object_set_new(sum, "ns_per_call_what", json_string(
 			"wall time of the repetition / calls per thread: one thread's loop "
 			"time per call (call + delay loop + drain), threads in parallel"));
@@ -597,6 +620,7 @@ int cmd_claim(int argc, char **argv)
 		       "half-width");
 		print_line("wall time (s)", &sw, 4);
 		print_line("per call (ns)", &sn, 1);
+		print_line("CPU per call (ns)", &sc, 1);
 		printf("as the claim put it: total time %.3f s (mean of %u runs)\n",
 		       sw.mean, done);
 		if (note)
