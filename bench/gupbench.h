@@ -49,6 +49,8 @@ struct options {
 	const char *results_root;
 	const char *variant;
 	const char *label;
+	bool have_round;		/* --round N (or GUPBENCH_ROUND) given */
+	unsigned int round;		/* interleaving round, recorded in the manifest */
 	bool force_clock;
 	bool quiet;
 };

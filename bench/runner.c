@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -286,6 +287,7 @@ static double phase_run(int ph, double secs)
 struct run_result {
 	struct hist_summary w, t;
 	double calls_per_s, untimed_calls_per_s, timing_cost_pct;
+	double untimed_ns_per_call;	/* per-thread wall ns per untimed call */
 	double events_per_s;
 	uint64_t calls, events, fails;
 	long long verify;
@@ -366,6 +368,7 @@ static int collect_run(struct results *res, const struct options *opt,
 	hist_summarise(all, &rr->w);
 	rr->calls_per_s = rr->calls / timed_s;
 	rr->untimed_calls_per_s = untimed / untimed_s;
+	rr->untimed_ns_per_call = untimed ? untimed_s * 1e9 * nwalk / untimed : 0;
 	rr->timing_cost_pct = rr->calls_per_s > 0 ?
 		(rr->untimed_calls_per_s / rr->calls_per_s - 1.0) * 100.0 : 0;
 	rr->verify = verify;
@@ -393,6 +396,8 @@ static int collect_run(struct results *res, const struct options *opt,
 		"untimed", "duration_s", untimed_s, "calls", (json_int_t)untimed,
 		"calls_per_s", rr->untimed_calls_per_s,
 		"timing_cost_pct", rr->timing_cost_pct, "trigger", trig);
+	/* fixed work per wall time: untimed duration x walker threads / calls */
+	json_object_set_new(j, "untimed_ns_per_call", json_real(rr->untimed_ns_per_call));
 	json_object_set_new(j, "cal_interrupts", cal);
 	snprintf(name, sizeof(name), "run-%03u.json", r);
 	ret = results_write_json(res, name, j);
@@ -428,6 +433,7 @@ static const struct metric metrics[] = {
 	M("walker_mean", "ns", w.mean, false),
 	M("walker_calls_per_s", "calls/s", calls_per_s, false),
 	M("untimed_calls_per_s", "calls/s", untimed_calls_per_s, false),
+	M("untimed_ns_per_call", "ns", untimed_ns_per_call, false),
 	M("timing_cost", "%", timing_cost_pct, false),
 	M("trigger_p50", "ns", t.p50, true),
 	M("trigger_p99", "ns", t.p99, true),
@@ -602,6 +608,52 @@ static const char *virt_note(void)
 	return note;
 }
 
+/*
+ * The unit of replication for gupbench compare: this invocation (a random
+ * 128-bit id), the boot it ran in, and the interleaving round and order
+ * when a driver (scripts/interleave) gave them.
+ */
+static json_t *unit_json(const struct options *opt)
+{
+	unsigned char id[16];
+	char hex[33], *boot = sysinfo_read_file("/proc/sys/kernel/random/boot_id");
+	const char *env = getenv("GUPBENCH_ROUND"), *order = getenv("GUPBENCH_ORDER");
+	json_t *round = json_null(), *j;
+
+	if (getrandom(id, sizeof(id), 0) != (ssize_t)sizeof(id)) {
+		uint64_t t = clock_raw_ns() ^ ((uint64_t)getpid() << 32);
+
+		memcpy(id, &t, 8);
+		t = t * 6364136223846793005ull + 1442695040888963407ull;
+		memcpy(id + 8, &t, 8);
+	}
+	for (int i = 0; i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", id[i]);
+	if (boot)
+		boot[strcspn(boot, "\n")] = 0;
+	if (opt->have_round) {
+		json_decref(round);
+		round = json_integer(opt->round);
+	} else if (env && *env) {
+		char *end;
+		long v = strtol(env, &end, 10);
+
+		if (*end || v < 0 || v > 1000000)
+			die_input("GUPBENCH_ROUND: '%s' is not a round number 0-1000000", env);
+		json_decref(round);
+		round = json_integer(v);
+	}
+	if (order && (!*order || strlen(order) > 4096 ||
+		      strspn(order, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789,_-") !=
+		      strlen(order)))
+		die_input("GUPBENCH_ORDER: not a plan string of letters, digits, ',', '_', '-'");
+	j = json_pack("{s:s, s:s?, s:o, s:s?}", "invocation_id", hex,
+		      "boot_id", boot && *boot ? boot : NULL, "round", round,
+		      "order", order);
+	free(boot);
+	return j;
+}
+
 int run_scenario(const struct options *opt, const char *cmdline)
 {
 	const struct walker_ops *wops = walker_find(opt->walker);
@@ -623,6 +675,8 @@ int run_scenario(const struct options *opt, const char *cmdline)
 	json_t *obs_sum = NULL;
 	int ret = EXIT_RUN_FAILED;
 	unsigned int done = 0;
+
+	json_t *unit = unit_json(opt);	/* before anything is created: may refuse */
 
 	timer_init(&gb_timer, opt->force_clock);
 	snprintf(gb_name_walker, sizeof(gb_name_walker), "gbw%d", (int)getpid());
@@ -653,6 +707,7 @@ int run_scenario(const struct options *opt, const char *cmdline)
 			    json_string(results_now(tbuf, sizeof(tbuf))));
 	json_object_set_new(res.manifest, "options", options_json(opt));
 	json_object_set_new(res.manifest, "timer", timer_json());
+	json_object_set_new(res.manifest, "unit", unit);
 	if (opt->inject_ns)
 		json_object_set_new(res.manifest, "inject", json_pack("{s:I, s:f, s:f, s:s}",
 			"requested_ns", (json_int_t)opt->inject_ns,
