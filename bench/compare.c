@@ -404,6 +404,17 @@ static json_t *run_values(const struct scen *s, int m, size_t *n)
 	return a;
 }
 
+/* lowest per-unit walker CPU share in the untimed phase; 1 when unknown */
+static double min_share(const struct grouping *gr)
+{
+	double m = 1;
+
+	for (size_t k = 0; k < gr->n; k++)
+		if (gr->g[k].cnt[CS_U_SHARE])
+			m = fmin(m, gr->g[k].sum[CS_U_SHARE] / (double)gr->g[k].cnt[CS_U_SHARE]);
+	return m;
+}
+
 static bool rounds_unique(const struct grouping *gr, int m)
 {
 	for (size_t i = 0; i < gr->n; i++) {
@@ -713,6 +724,11 @@ static json_t *compare_scen(const struct set *bs, const struct scen *b,
 		} else if (few < FEW_UNITS) {
 			snprintf(w, sizeof(w), "fewer than %d units a side (BASE %zu, OTHER %zu %ss): the between-unit variance is poorly known; intervals are computed but fragile, use >= 8 interleaved rounds",
 				 FEW_UNITS, gb.n, go.n, uname);
+			json_array_append_new(warn, json_string(w));
+		}
+		if (min_share(&gb) < 0.9 || min_share(&go) < 0.9) {
+			snprintf(w, sizeof(w), "walkers had as little as %.0f%% (BASE) / %.0f%% (OTHER) of their CPUs in the untimed phase (per unit; other load): wall ns/call then includes waiting, and an added cost shows up scaled by 1/share",
+				 100 * fmin(min_share(&gb), 1), 100 * fmin(min_share(&go), 1));
 			json_array_append_new(warn, json_string(w));
 		}
 		if (strcmp(b->mf.walker, "gup-test") == 0)

@@ -191,8 +191,17 @@ struct walk_thread {
 	const struct walker_ops *ops;
 	int setup_rc;
 	uint64_t untimed_calls;
+	uint64_t untimed_cpu_ns;	/* thread CPU time in the untimed phase */
 	int failed;
 };
+
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 static void *walker_main(void *arg)
 {
@@ -219,6 +228,7 @@ static void *walker_main(void *arg)
 			w->calls = 0;
 		} else {
 			wt->untimed_calls = 0;
+			wt->untimed_cpu_ns = thread_cpu_ns();
 		}
 		while (!wt->failed && !wt->setup_rc &&
 		       !atomic_load_explicit(&phase_end, memory_order_relaxed)) {
@@ -250,6 +260,8 @@ static void *walker_main(void *arg)
 				wt->untimed_calls += n;
 			}
 		}
+		if (ph == PHASE_UNTIMED)
+			wt->untimed_cpu_ns = thread_cpu_ns() - wt->untimed_cpu_ns;
 		pthread_barrier_wait(&bar_end);
 	}
 	if (!wt->setup_rc || w->priv)
@@ -288,6 +300,7 @@ struct run_result {
 	struct hist_summary w, t;
 	double calls_per_s, untimed_calls_per_s, timing_cost_pct;
 	double untimed_ns_per_call;	/* per-thread wall ns per untimed call */
+	double untimed_cpu_share;	/* walker CPU time / wall time, untimed phase */
 	double events_per_s;
 	uint64_t calls, events, fails;
 	long long verify;
@@ -344,7 +357,7 @@ static int collect_run(struct results *res, const struct options *opt,
 {
 	struct hist *all = malloc(sizeof(*all)), *tall = malloc(sizeof(*tall));
 	json_t *j, *threads = json_array(), *trig = json_null();
-	uint64_t untimed = 0;
+	uint64_t untimed = 0, ucpu = 0;
 	char name[32];
 	int ret;
 
@@ -359,6 +372,7 @@ static int collect_run(struct results *res, const struct options *opt,
 		hist_merge(all, &wt[i].w.hist);
 		rr->calls += wt[i].w.calls;
 		untimed += wt[i].untimed_calls;
+		ucpu += wt[i].untimed_cpu_ns;
 		hist_summarise(&wt[i].w.hist, &s);
 		json_array_append_new(threads, json_pack("{s:i, s:I, s:I, s:o}",
 			"cpu", wt[i].w.cpu, "calls", (json_int_t)wt[i].w.calls,
@@ -369,6 +383,7 @@ static int collect_run(struct results *res, const struct options *opt,
 	rr->calls_per_s = rr->calls / timed_s;
 	rr->untimed_calls_per_s = untimed / untimed_s;
 	rr->untimed_ns_per_call = untimed ? untimed_s * 1e9 * nwalk / untimed : 0;
+	rr->untimed_cpu_share = ucpu / (untimed_s * 1e9 * nwalk);
 	rr->timing_cost_pct = rr->calls_per_s > 0 ?
 		(rr->untimed_calls_per_s / rr->calls_per_s - 1.0) * 100.0 : 0;
 	rr->verify = verify;
@@ -398,6 +413,9 @@ static int collect_run(struct results *res, const struct options *opt,
 		"timing_cost_pct", rr->timing_cost_pct, "trigger", trig);
 	/* fixed work per wall time: untimed duration x walker threads / calls */
 	json_object_set_new(j, "untimed_ns_per_call", json_real(rr->untimed_ns_per_call));
+	/* < 1: the walkers were not running all the time (other load): wall
+	 * ns/call then holds waiting, not only the walker's own cost */
+	json_object_set_new(j, "untimed_cpu_share", json_real(rr->untimed_cpu_share));
 	json_object_set_new(j, "cal_interrupts", cal);
 	snprintf(name, sizeof(name), "run-%03u.json", r);
 	ret = results_write_json(res, name, j);
@@ -434,6 +452,7 @@ static const struct metric metrics[] = {
 	M("walker_calls_per_s", "calls/s", calls_per_s, false),
 	M("untimed_calls_per_s", "calls/s", untimed_calls_per_s, false),
 	M("untimed_ns_per_call", "ns", untimed_ns_per_call, false),
+	M("untimed_cpu_share", "fraction", untimed_cpu_share, false),
 	M("timing_cost", "%", timing_cost_pct, false),
 	M("trigger_p50", "ns", t.p50, true),
 	M("trigger_p99", "ns", t.p99, true),

@@ -15,6 +15,7 @@
 
 const struct cs_metric_info cs_run_metrics[CS_NRUN_METRICS] = {
 	[CS_U_NSPC] = { "untimed_ns_per_call", "untimed ns/call per thread", "ns" },
+	[CS_U_SHARE] = { "untimed_cpu_share", "walker CPU share (untimed)", "fraction" },
 	[CS_W_P50]  = { "walker_p50",  "GUP-fast latency p50", "ns" },
 	[CS_W_P90]  = { "walker_p90",  "GUP-fast latency p90", "ns" },
 	[CS_W_P99]  = { "walker_p99",  "GUP-fast latency p99", "ns" },
@@ -454,7 +455,8 @@ static int counts_ok(const json_t *run, char *err, size_t len)
 		    (json_is_object(u) && count_ok(u, "untimed", tkeys[i], err, len)) ||
 		    (json_is_object(tr) && count_ok(tr, "trigger", trkeys[i], err, len)))
 			return -1;
-	return count_ok(run, "", "untimed_ns_per_call", err, len);
+	return count_ok(run, "", "untimed_ns_per_call", err, len) ||
+	       count_ok(run, "", "untimed_cpu_share", err, len);
 }
 
 int cs_run_from_json(const json_t *run, struct cs_run *r, char *err, size_t len)
@@ -494,6 +496,8 @@ int cs_run_from_json(const json_t *run, struct cs_run *r, char *err, size_t len)
 			v[CS_U_NSPC] = d * 1e9 * (double)json_array_size(th) / c;
 			r->have[CS_U_NSPC] = v[CS_U_NSPC] > 0;
 		}
+		if (num(run, "untimed_cpu_share", &v[CS_U_SHARE]))
+			r->have[CS_U_SHARE] = v[CS_U_SHARE] > 0;
 	}
 	trig = json_object_get(run, "trigger");
 	if (trig && !json_is_null(trig)) {

@@ -76,6 +76,7 @@ int cs_paired_log(const double *x, const double *y, size_t n, double conf,
 
 enum cs_run_metric {
 	CS_U_NSPC,	/* primary: untimed ns per call per walker thread */
+	CS_U_SHARE,	/* walker CPU time / wall time in the untimed phase */
 	CS_W_P50, CS_W_P90, CS_W_P99, CS_W_P999, CS_W_MAX, CS_W_MEAN,
 	CS_W_CPS, CS_U_CPS,
 	CS_T_P50, CS_T_P99, CS_T_MAX, CS_T_MEAN, CS_T_EPS,
