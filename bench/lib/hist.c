@@ -77,9 +77,16 @@ void hist_merge(struct hist *dst, const struct hist *src)
 		dst->max = src->max;
 }
 
+/* the layout of @h; one that was zeroed instead of hist_reset(): current */
+static unsigned int layout(const struct hist *h)
+{
+	return h->sub_bits >= 1 && h->sub_bits <= HIST_SUB_BITS ?
+	       (unsigned int)h->sub_bits : HIST_SUB_BITS;
+}
+
 double hist_percentile(const struct hist *h, double p)
 {
-	unsigned int bits = (unsigned int)h->sub_bits, nb = hist_nbuckets_bits(bits);
+	unsigned int bits = layout(h), nb = hist_nbuckets_bits(bits);
 	double q, seen = 0, v = (double)h->max;
 
 	if (!h->count)
@@ -113,7 +120,7 @@ double hist_mean(const struct hist *h)
 
 json_t *hist_to_json(const struct hist *h)
 {
-	unsigned int bits = (unsigned int)h->sub_bits, nb = hist_nbuckets_bits(bits);
+	unsigned int bits = layout(h), nb = hist_nbuckets_bits(bits);
 	json_t *b = json_array();
 
 	for (unsigned int i = 0; i < nb; i++)
@@ -121,7 +128,7 @@ json_t *hist_to_json(const struct hist *h)
 			json_array_append_new(b, json_pack("[II]",
 				(json_int_t)hist_bucket_lower_bits(i, bits), (json_int_t)h->b[i]));
 	return json_pack("{s:s, s:i, s:I, s:I, s:I, s:I, s:I, s:o}",
-			 "unit", "ns", "sub_bucket_bits", (int)h->sub_bits,
+			 "unit", "ns", "sub_bucket_bits", (int)bits,
 			 "count", (json_int_t)h->count, "sum", (json_int_t)h->sum,
 			 "min", (json_int_t)(h->count ? h->min : 0),
 			 "max", (json_int_t)h->max,
