@@ -22,9 +22,12 @@
 # still made and a failure among them fails; otherwise the test SKIPs
 # (77) with the measured MDE and half-width as the reason. The untimed
 # ns/call is wall time: when the walker had < 90% of its CPU (other load,
-# run's untimed_cpu_share) a fixed delay shows up scaled by 1/share, so its
-# known answer does not hold; those checks are then printed, not asserted,
-# and the reason (the measured share) is given.
+# run's untimed_cpu_share) a fixed delay shows up scaled by 1/share, and
+# the delay loop's real length in the walker drifts from the start-up
+# measurement, so the known answers do not hold; the inject checks are
+# then printed, not asserted (KA_ASSERT_UNDER_LOAD=1 asserts them anyway),
+# the A/A is still asserted, and the reason (the measured share) is given.
+# KA_RESULTS=OUT evaluates an earlier run's OUT again without running.
 # KA_KNOWN_SCALE=2 multiplies the known answers by 2 (the known value off by
 # the effect size): the test must then fail.
 # usage: known-answer.sh GUPBENCH INTERLEAVE [OUTDIR]
@@ -39,6 +42,11 @@ $PY -c 'import scipy' 2>/dev/null || { echo "SKIP: needs python3-scipy (apt-get 
 mkdir -p "$OUT"
 args="vmsplice -p $PAGES -r $RUNS -T $T --warmup 0 --no-bpftrace"
 
+if [ -n "${KA_RESULTS:-}" ]; then	# evaluate an earlier run's results again
+	OUT=$KA_RESULTS
+	[ -s "$OUT/compare/compare.json" ] || { echo "FAIL: $OUT/compare/compare.json missing"; exit 1; }
+	echo "evaluating $OUT again (KA_KNOWN_SCALE=$SCALE)"
+else
 t0=$(date +%s%N)
 "$G" $args --variant pilot -o "$OUT/pilot" -q >"$OUT/pilot.log" 2>&1 || {
 	rc=$?; cat "$OUT/pilot.log"; echo "FAIL: pilot invocation exited $rc"; exit 1; }
@@ -63,12 +71,13 @@ echo "pilot: untimed ns/call $U0 -> inject1 $N1 ns, inject3 $N3 ns; $R rounds of
 	-o "$OUT/compare" >/dev/null || { echo "FAIL: compare exited $?"; exit 1; }
 t2=$(date +%s%N)
 echo "machine time: $(( (t2 - t0) / 1000000000 )) s (pilot + $((R * 4)) invocations + compare)"
+fi
 
-$PY - "$OUT/compare/compare.json" "$SCALE" <<'PY'
+$PY - "$OUT/compare/compare.json" "$SCALE" "${KA_ASSERT_UNDER_LOAD:-0}" <<'PY'
 import json, math, sys
 from scipy import stats
 doc = json.load(open(sys.argv[1]))
-scale = float(sys.argv[2])
+scale, force = float(sys.argv[2]), sys.argv[3] == "1"
 CHECKS = 6
 conf_b = 1 - 0.05 / CHECKS
 fail, unreachable = [], []
@@ -77,10 +86,13 @@ for c in doc["comparisons"]:
     for r in c["metrics"]:
         if r["metric"] == "untimed_cpu_share":
             share = min([share] + r["base_values"] + r["other_values"])
-if share < 0.9:
+loaded = share < 0.9 and not force
+if loaded:
     unreachable.append("walker CPU share in the untimed phase down to %.0f%% (other load): "
-                       "untimed wall ns/call scales a fixed delay by 1/share, its known answer "
-                       "does not hold (untimed_ns_per_call checks printed, not asserted)" % (100 * share))
+                       "untimed wall ns/call scales a fixed delay by 1/share and the delay "
+                       "loop's real length drifts from inject.measured_ns, so the known "
+                       "answers do not hold (inject checks printed, not asserted; the A/A "
+                       "is)" % (100 * share))
 print("%-8s %-20s %8s %20s %7s %7s %7s %6s  %s" % ("set", "metric", "change", "95% CI",
       "+-CI", "MDE80", "p", "mark", "known"))
 for c in doc["comparisons"]:
@@ -105,7 +117,7 @@ for c in doc["comparisons"]:
         if not lo <= known <= hi:
             line += " (outside the 95%% CI; Bonferroni %.2f%% CI [%+.2f%%, %+.2f%%])" % (
                 100 * conf_b, blo, bhi)
-        contended = r["metric"] == "untimed_ns_per_call" and share < 0.9
+        contended = loaded and v != "aa"
         print(line + ("   [not asserted: CPU share]" if contended else ""))
         if contended:
             continue
