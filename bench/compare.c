@@ -1118,7 +1118,10 @@ static void usage(FILE *f)
 "usage: gupbench compare BASE OTHER... [-o OUTDIR] [--format text|csv|json]\n"
 "BASE and each OTHER are results sets: a results directory, or a directory\n"
 "of them (one per scenario). Each OTHER is compared against BASE, scenario\n"
-"by scenario, on the same machine only. -o also writes compare.txt,\n"
+"by scenario, on the same machine only. Runs are grouped into units (an\n"
+"invocation; the boot when the sides differ in kernel_release) and the\n"
+"unit means compared (Welch t on logs, or paired by round for sets run by\n"
+"scripts/interleave); see docs/compare.md. -o also writes compare.txt,\n"
 "compare.csv and compare.json into OUTDIR.\n"
 "Exit status: 0 compared, 2 bad input (missing/incomplete/malformed\n"
 "results, sets from different machines).\n");
