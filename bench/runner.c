@@ -694,7 +694,7 @@ int run_scenario(const struct options *opt, const char *cmdline)
 	json_t *obs_sum = NULL;
 	int ret = EXIT_RUN_FAILED;
 	unsigned int done = 0;
-	char intr_why[128] = "interrupted by a signal";
+	char intr_why[128] = "interrupted by a signal before the measured runs";
 
 	/*
 	 * From here on a signal only counts; this function then winds down
@@ -935,6 +935,9 @@ int run_scenario(const struct options *opt, const char *cmdline)
 				(unsigned long long)rr[done].fails, rr[done].t.p50);
 		done++;
 	}
+	if (done == opt->runs)
+		snprintf(intr_why, sizeof(intr_why), "interrupted by a signal after all "
+			 "%u runs, while stopping the trigger and observers", done);
 	atomic_store(&phase, PHASE_QUIT);
 	pthread_barrier_wait(&bar_start);
 	for (unsigned int i = 0; i < nwalk; i++)
