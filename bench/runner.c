@@ -856,6 +856,8 @@ int run_scenario(const struct options *opt, const char *cmdline)
 		}
 	}
 
+	if (!why && res.err[0])
+		why = res.err;	/* a results write failed while setting up: do not measure */
 	for (unsigned int r = 0; !why && r < opt->warmup_runs + opt->runs; r++) {
 		bool warm = r < opt->warmup_runs;
 		unsigned int slot = r + 1;	/* slot 0: before the first run */

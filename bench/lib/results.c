@@ -280,6 +280,23 @@ int results_finish(struct results *r, const char *status, const char *why)
 	if (why)
 		json_object_set_new(r->manifest, "status_reason", json_string(why));
 	ret = results_write_json(r, "manifest.json", r->manifest);
+	if (ret) {
+		/*
+		 * No room for manifest.json.tmp (full, or out of inodes): the
+		 * old manifest says "running", so rewrite it in place, which
+		 * needs no new inode and reuses its blocks.
+		 */
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/manifest.json", r->dir);
+		f = fopen(path, "r+");
+		if (f && ftruncate(fileno(f), 0) == 0 &&
+		    !json_dumpf(r->manifest, f, JSON_INDENT(1) | JSON_SORT_KEYS) &&
+		    fputc('\n', f) != EOF && !close_checked(f))
+			ret = 0;
+		else if (f)
+			fclose(f);
+	}
 	if (!ret && (!strcmp(status, "complete") || !strcmp(status, "skipped"))) {
 		snprintf(path, sizeof(path), "%s/INCOMPLETE", r->dir);
 		unlink(path);
