@@ -796,6 +796,8 @@ int run_scenario(const struct options *opt, const char *cmdline)
 
 	/* triggers first, so an other-mm child forks from one thread */
 	if (tops && opt->trigger_mm == TRIGGER_MM_OTHER) {
+		pid_t self = getpid();
+
 		fflush(NULL);
 		child = fork();
 		if (child < 0) {
@@ -803,7 +805,7 @@ int run_scenario(const struct options *opt, const char *cmdline)
 			goto out;
 		}
 		if (child == 0) {
-			gb_forked_child(getppid());
+			gb_forked_child(self);
 			triggers_run(opt, tops);
 			_exit(0);
 		}
