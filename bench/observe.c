@@ -626,7 +626,7 @@ static json_t *ipi_collect(struct observe *o, uint64_t events)
 	wait_timeout(o->bt_pid, 30);
 	o->bt_pid = -1;
 	text = read_result(o, "bpftrace.json");
-	c = malloc(sizeof(*c));
+	c = calloc(1, sizeof(*c));	/* freed below whether parsed or not */
 	if (!c)
 		abort();
 	if (!text || !strstr(text, "gupbench-sync-ipis-end") ||

@@ -1017,6 +1017,8 @@ out:
 		why = intr_why;
 		ret = EXIT_INTERRUPTED;
 	}
+	if (ret && ret != EXIT_SKIPPED && ret != EXIT_INTERRUPTED && why)
+		fprintf(stderr, "gupbench: error: %s\n", why);
 	if (res.err[0] && (!why || strcmp(why, res.err))) {
 		/* a write failed after the first files: name it, and the run failed */
 		fprintf(stderr, "gupbench: error: %s\n", res.err);
@@ -1025,8 +1027,6 @@ out:
 			why = res.err;
 			ret = EXIT_RUN_FAILED;
 		}
-	} else if (ret && ret != EXIT_SKIPPED && ret != EXIT_INTERRUPTED && why) {
-		fprintf(stderr, "gupbench: error: %s\n", why);
 	}
 	json_object_set_new(res.manifest, "runs_completed", json_integer(done));
 	if (results_finish(&res, status, why)) {
