@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -29,7 +30,9 @@
 
 /* Shared with the trigger process (MAP_SHARED), so no pointers inside. */
 struct ctl {
-	volatile sig_atomic_t stop;	/* SIGINT/SIGTERM or end */
+	volatile sig_atomic_t stop;	/* set by the main process only: triggers stop */
+	volatile sig_atomic_t intr_req;	/* a trigger process got SIGINT/TERM/HUP */
+	volatile sig_atomic_t skip;	/* a trigger's setup found its resource gone */
 	atomic_int run;			/* run index the triggers record into */
 	atomic_int ready;		/* trigger threads set up */
 	atomic_int failed;		/* a trigger thread failed */
@@ -71,6 +74,55 @@ long long vmstat_read(const char *field)
 	return -1;
 }
 
+/* ---- processes and signals -------------------------------------------- */
+
+static void child_on_signal(int sig)
+{
+	(void)sig;
+	if (ctl)
+		ctl->intr_req = 1;	/* the main process stops us */
+}
+
+static void die_with_parent(pid_t parent)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)	/* it died before the prctl */
+		_exit(1);
+}
+
+void gb_forked_child(pid_t parent)
+{
+	struct sigaction sa;
+
+	die_with_parent(parent);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = child_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+void gb_spawned_child(pid_t parent)
+{
+	die_with_parent(parent);
+	/*
+	 * Its own process group, so that a Ctrl-C reaches gupbench only and
+	 * gupbench stops its tools in order (exec resets the handlers).
+	 */
+	setpgid(0, 0);
+}
+
+bool gb_interrupted(void)
+{
+	return sysstate_signals() > 0 || (ctl && ctl->intr_req);
+}
+
+bool gb_hurry(void)
+{
+	return sysstate_signals() > 1;
+}
+
 static int pin_self(int cpu)
 {
 	cpu_set_t s;
@@ -109,13 +161,20 @@ static void *trigger_main(void *arg)
 	struct trigger *t = &tt->t;
 	struct timespec next;
 
+	int rc;
+
 	pthread_setname_np(pthread_self(), gb_name_trigger);
-	if (pin_self(t->cpu) || tt->ops->setup(t)) {
+	rc = pin_self(t->cpu) ? -1 : tt->ops->setup(t);
+	if (rc) {
 		if (!t->err[0])
 			snprintf(t->err, sizeof(t->err), "setup on CPU %d failed", t->cpu);
 		snprintf(ctl->trig_err, sizeof(ctl->trig_err), "%s", t->err);
-		atomic_store(&ctl->failed, 1);
+		if (rc > 0)
+			ctl->skip = 1;
+		else
+			atomic_store(&ctl->failed, 1);
 		atomic_fetch_add(&ctl->ready, 1);
+		tt->ops->teardown(t);
 		return NULL;
 	}
 	atomic_fetch_add(&ctl->ready, 1);
@@ -285,7 +344,8 @@ static double phase_run(int ph, double secs)
 	atomic_store(&phase_end, 0);
 	pthread_barrier_wait(&bar_start);
 	t0 = now_s();
-	while (!ctl->stop && !atomic_load(&ctl->failed) && (left = secs - (now_s() - t0)) > 0) {
+	while (!gb_interrupted() && !atomic_load(&ctl->failed) &&
+	       (left = secs - (now_s() - t0)) > 0) {
 		struct timespec ts = { .tv_sec = 0, .tv_nsec = left > 0.05 ? 50000000L :
 				       (long)(left * 1e9) };
 
@@ -430,6 +490,8 @@ static int collect_run(struct results *res, const struct options *opt,
 		rr->w.min, rr->w.p50, rr->w.p90, rr->w.p99, rr->w.p999, rr->w.max, rr->w.mean,
 		(unsigned long long)rr->events, (unsigned long long)rr->fails,
 		rr->events_per_s, rr->t.p50, rr->t.p99, rr->t.max, rr->t.mean, verify);
+	if (results_flush(res, "summary.csv", csv))
+		ret = -1;
 	free(all);
 	free(tall);
 	return ret;
@@ -519,10 +581,19 @@ static void stop_triggers(bool *thread, pthread_t th, pid_t *child)
 		pthread_join(th, NULL);
 	*thread = false;
 	if (*child > 0) {
+		bool killed = false;
+		pid_t r;
 		int st;
 
-		while (waitpid(*child, &st, 0) < 0 && errno == EINTR)
-			;
+		/* a second signal does not wait for the trigger's last event */
+		while ((r = waitpid(*child, &st, WNOHANG)) == 0 ||
+		       (r < 0 && errno == EINTR)) {
+			if (gb_hurry() && !killed) {
+				kill(*child, SIGKILL);
+				killed = true;
+			}
+			usleep(2000);
+		}
 	}
 	*child = -1;
 }
@@ -683,7 +754,7 @@ int run_scenario(const struct options *opt, const char *cmdline)
 	struct walk_thread *wt = NULL;
 	struct run_result *rr = NULL;
 	struct results res;
-	char err[512], label[128], wc[256], tc[256], tbuf[32];
+	char err[PATH_MAX + 256], label[128], wc[256], tc[256], tbuf[32];
 	const char *status = "failed", *why = NULL, *note;
 	pthread_t trig_th;
 	const void *trig_args[2] = { opt, tops };
@@ -694,9 +765,17 @@ int run_scenario(const struct options *opt, const char *cmdline)
 	json_t *obs_sum = NULL;
 	int ret = EXIT_RUN_FAILED;
 	unsigned int done = 0;
+	char intr_why[128] = "interrupted by a signal before the measured runs";
 
 	json_t *unit = unit_json(opt);	/* before anything is created: may refuse */
 
+	/*
+	 * From here on a signal only counts; this function then winds down
+	 * and leaves a directory that says "interrupted" (sysstate.h).
+	 */
+	sysstate_install_signals(NULL);
+	if (ctl_alloc(nslots, ntrig))
+		die_input("cannot allocate shared memory: %s", strerror(errno));
 	timer_init(&gb_timer, opt->force_clock);
 	snprintf(gb_name_walker, sizeof(gb_name_walker), "gbw%d", (int)getpid());
 	snprintf(gb_name_trigger, sizeof(gb_name_trigger), "gbt%d", (int)getpid());
@@ -710,9 +789,6 @@ int run_scenario(const struct options *opt, const char *cmdline)
 		snprintf(label, sizeof(label), "%s", wops->name);
 	if (results_create(&res, opt->results_root, label, err, sizeof(err)))
 		die_input("%s", err);
-	if (ctl_alloc(nslots, ntrig))
-		die_input("cannot allocate shared memory: %s", strerror(errno));
-	sysstate_install_signals(&ctl->stop);
 
 	{
 		json_t *sys = sysinfo_collect(opt->variant);
@@ -736,7 +812,16 @@ int run_scenario(const struct options *opt, const char *cmdline)
 			       "mean of 2001 timed spins minus the timer's own cost"));
 	json_object_set_new(res.manifest, "timed_region", json_string(wops->timed_what));
 	json_object_set_new(res.manifest, "timing_note", note ? json_string(note) : json_null());
-	results_write_json(&res, "manifest.json", res.manifest);
+	/* a full or failing results filesystem is bad input, found before measuring */
+	if (results_write_json(&res, "manifest.json", res.manifest) ||
+	    !(csv = results_open(&res, "summary.csv")) ||
+	    fputs(csv_header, csv) < 0 || results_flush(&res, "summary.csv", csv)) {
+		snprintf(err, sizeof(err), "results directory unusable: %s", res.err);
+		if (csv)
+			results_abandon(&res, "summary.csv", csv);
+		results_discard(&res);
+		die_input("%s", err);
+	}
 
 	cpulist_format(&opt->walker_cpus, wc, sizeof(wc));
 	cpulist_format(&opt->trigger_cpus, tc, sizeof(tc));
@@ -749,6 +834,8 @@ int run_scenario(const struct options *opt, const char *cmdline)
 			opt->warmup_runs, opt->runs, opt->run_time, gb_timer.name,
 			gb_timer.overhead_median_ns, res.dir);
 
+	if (gb_interrupted())
+		goto out;
 	if (wops->probe) {
 		int rc = wops->probe(opt, err, sizeof(err));
 
@@ -772,12 +859,19 @@ int run_scenario(const struct options *opt, const char *cmdline)
 		goto out;
 	}
 
+	if (gb_interrupted())
+		goto out;
 	obs = observe_new(opt, &res);
 	observe_quiet_reference(obs);
-	observe_ipi_start(obs);
+	if (!gb_interrupted())
+		observe_ipi_start(obs);
+	if (gb_interrupted())
+		goto out;
 
 	/* triggers first, so an other-mm child forks from one thread */
 	if (tops && opt->trigger_mm == TRIGGER_MM_OTHER) {
+		pid_t self = getpid();
+
 		fflush(NULL);
 		child = fork();
 		if (child < 0) {
@@ -785,6 +879,7 @@ int run_scenario(const struct options *opt, const char *cmdline)
 			goto out;
 		}
 		if (child == 0) {
+			gb_forked_child(self);
 			triggers_run(opt, tops);
 			_exit(0);
 		}
@@ -795,11 +890,22 @@ int run_scenario(const struct options *opt, const char *cmdline)
 		}
 		trig_thread = true;
 	}
-	while (tops && atomic_load(&ctl->ready) < (int)ntrig && !ctl->stop)
+	while (tops && atomic_load(&ctl->ready) < (int)ntrig && !gb_interrupted())
 		usleep(1000);
+	if (gb_interrupted())
+		goto out;
 	if (tops && atomic_load(&ctl->failed)) {
 		snprintf(err, sizeof(err), "trigger %s: %s", tops->name, ctl->trig_err);
 		why = err;
+		goto out;
+	}
+	if (tops && ctl->skip) {
+		/* e.g. the huge pages prepare() reserved were taken meanwhile */
+		snprintf(err, sizeof(err), "%s", ctl->trig_err);
+		results_skip(&res, tops->name, err);
+		status = "skipped";
+		why = err;
+		ret = EXIT_SKIPPED;
 		goto out;
 	}
 
@@ -826,12 +932,8 @@ int run_scenario(const struct options *opt, const char *cmdline)
 		}
 	}
 
-	csv = results_open(&res, "summary.csv");
-	if (!csv) {
-		why = "cannot write summary.csv";
-	} else {
-		fputs(csv_header, csv);
-	}
+	if (!why && res.err[0])
+		why = res.err;	/* a results write failed while setting up: do not measure */
 	for (unsigned int r = 0; !why && r < opt->warmup_runs + opt->runs; r++) {
 		bool warm = r < opt->warmup_runs;
 		unsigned int slot = r + 1;	/* slot 0: before the first run */
@@ -870,9 +972,10 @@ int run_scenario(const struct options *opt, const char *cmdline)
 			snprintf(err, sizeof(err), "trigger %s: %s", tops->name, ctl->trig_err);
 			why = err;
 		}
-		if (ctl->stop) {
-			status = "interrupted";
-			why = "interrupted by a signal";
+		if (gb_interrupted()) {
+			snprintf(intr_why, sizeof(intr_why), "interrupted by a signal %s "
+				 "(%u of %u runs done)", warm ? "in a warm-up run" :
+				 "in a measured run", done, opt->runs);
 			json_decref(cal);
 			break;
 		}
@@ -897,7 +1000,7 @@ int run_scenario(const struct options *opt, const char *cmdline)
 		}
 		if (collect_run(&res, opt, tops, wt, nwalk, done + 1, slot, ts, us,
 				(v0 >= 0 && v1 >= 0) ? v1 - v0 : -1, cal, &rr[done], csv)) {
-			why = "cannot write run results";
+			why = res.err[0] ? res.err : "cannot write run results";
 			break;
 		}
 		if (!opt->quiet)
@@ -910,6 +1013,9 @@ int run_scenario(const struct options *opt, const char *cmdline)
 				(unsigned long long)rr[done].fails, rr[done].t.p50);
 		done++;
 	}
+	if (done == opt->runs)
+		snprintf(intr_why, sizeof(intr_why), "interrupted by a signal after all "
+			 "%u runs, while stopping the trigger and observers", done);
 	atomic_store(&phase, PHASE_QUIT);
 	pthread_barrier_wait(&bar_start);
 	for (unsigned int i = 0; i < nwalk; i++)
@@ -919,11 +1025,12 @@ int run_scenario(const struct options *opt, const char *cmdline)
 	obs_sum = observe_finish(obs, atomic_load(&ctl->events_total));
 	obs = NULL;
 
-	if (!why && done == opt->runs) {
+	if (!why && done == opt->runs && !gb_interrupted()) {
 		json_t *sum;
 
 		if (results_close(&res, "summary.csv", csv)) {
-			why = "cannot write summary.csv";
+			csv = NULL;
+			why = res.err;
 		} else {
 			csv = NULL;
 			printf("\ngupbench %s, %u pages/call, walkers on CPUs %s", wops->name,
@@ -941,14 +1048,28 @@ int run_scenario(const struct options *opt, const char *cmdline)
 			print_observers(obs_sum);
 			json_object_set_new(sum, "observers", obs_sum);
 			obs_sum = NULL;
-			results_write_json(&res, "summary.json", sum);
+			if (results_write_json(&res, "summary.json", sum))
+				why = res.err;
 			json_decref(sum);
 			if (note)
 				printf("note: %s\n", note);
 			printf("results: %s\n", res.dir);
-			status = "complete";
-			ret = 0;
+			if (!why) {
+				status = "complete";
+				ret = 0;
+			}
 		}
+	} else if (!why && done) {
+		/* interrupted: the runs done are kept and summarised as such */
+		json_t *sum = summarise_runs(opt, rr, done, false);
+
+		json_object_set_new(sum, "runs", json_integer(done));
+		json_object_set_new(sum, "runs_requested", json_integer(opt->runs));
+		json_object_set_new(sum, "interrupted", json_true());
+		json_object_set_new(sum, "observers", obs_sum);
+		obs_sum = NULL;
+		results_write_json(&res, "summary.json", sum);
+		json_decref(sum);
 	}
 out:
 	stop_triggers(&trig_thread, trig_th, &child);
@@ -956,20 +1077,43 @@ out:
 		obs_sum = observe_finish(obs, atomic_load(&ctl->events_total));
 	json_decref(obs_sum);
 	if (csv) {
-		fclose(csv);
+		/* the rows of the runs done are kept; no row: no file */
+		if (done)
+			results_close(&res, "summary.csv", csv);
+		else
+			results_abandon(&res, "summary.csv", csv);
+		csv = NULL;
 	}
-	if (!strcmp(status, "interrupted"))
-		ret = EXIT_INTERRUPTED;
-	if (ret && ret != EXIT_SKIPPED && why && strcmp(status, "interrupted"))
-		fprintf(stderr, "gupbench: error: %s\n", why);
 	sysstate_restore();
+	/* a signal at any point before this makes the directory "interrupted" */
+	if (gb_interrupted() && strcmp(status, "complete") && strcmp(status, "skipped")) {
+		status = "interrupted";
+		why = intr_why;
+		ret = EXIT_INTERRUPTED;
+	}
+	if (ret && ret != EXIT_SKIPPED && ret != EXIT_INTERRUPTED && why)
+		fprintf(stderr, "gupbench: error: %s\n", why);
+	if (res.err[0] && (!why || strcmp(why, res.err))) {
+		/* a write failed after the first files: name it, and the run failed */
+		fprintf(stderr, "gupbench: error: %s\n", res.err);
+		if (!strcmp(status, "complete")) {
+			status = "failed";
+			why = res.err;
+			ret = EXIT_RUN_FAILED;
+		}
+	}
 	json_object_set_new(res.manifest, "runs_completed", json_integer(done));
-	results_finish(&res, status, why);
+	if (results_finish(&res, status, why)) {
+		fprintf(stderr, "gupbench: error: %s\n", res.err);
+		if (!ret)
+			ret = EXIT_RUN_FAILED;
+	}
 	if (ret == EXIT_INTERRUPTED)
-		fprintf(stderr, "gupbench: interrupted; %s marked incomplete\n", res.dir);
+		fprintf(stderr, "gupbench: interrupted; %s marked incomplete (%s)\n",
+			res.dir, why);
 	free(wt);
 	free(rr);
-	sysstate_install_signals(NULL);
 	munmap(ctl, ctl_len);
+	ctl = NULL;
 	return ret;
 }
