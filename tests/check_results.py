@@ -92,13 +92,13 @@ def main():
                                          f, tr["verify_counter"], tr["events"],
                                          tr["name"]))
                     else:
-                        check(tr["verify_counter_delta"] >= 0.9 * tr["events"],
-                              f + ": %s rose by %d for %d events" % (
-                                  tr["verify_counter"], tr["verify_counter_delta"],
-                                  tr["events"]))
-                        print("ok: %s: %s rose by %d for %d %s events" % (
+                        msg = "%s: %s rose by %d for %d %s events" % (
                             f, tr["verify_counter"], tr["verify_counter_delta"],
-                            tr["events"], tr["name"]))
+                            tr["events"], tr["name"])
+                        good = tr["verify_counter_delta"] >= 0.9 * tr["events"]
+                        check(good, msg)
+                        if good:
+                            print("ok: " + msg)
         else:
             check(tr is None, f + ": unexpected trigger")
     rows = list(csv.DictReader(open(os.path.join(d, "summary.csv"))))
