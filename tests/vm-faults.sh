@@ -90,7 +90,9 @@ echo "accel: ${ACCEL[1]:-?}"
 vm init-exits 120 -a init=/bin/false -- true
 expect init-exits 125 120 'Kernel panic - not syncing: Attempted to kill init' 'kernel panic'
 # the kernel crashes while the command runs
-vm cmd-panic 180 -- sh -c 'echo vm-faults-crashing-now; echo c >/proc/sysrq-trigger; sleep 30; exit 0'
+# (the marker goes through printk, which the panic flushes to the console;
+# vm-init's tee of the command's stdout may not run before the crash)
+vm cmd-panic 180 -- sh -c 'echo vm-faults-crashing-now >/dev/kmsg; sleep 1; echo c >/proc/sysrq-trigger; sleep 30; exit 0'
 expect cmd-panic 125 180 'Kernel panic - not syncing: sysrq triggered crash' 'kernel panic'
 grep -q vm-faults-crashing-now "$OUT/cmd-panic/.vm/console.log" ||
 	bad "cmd-panic: the command's marker is not on the console (did vm-init run it?)"
