@@ -1,5 +1,5 @@
 # Thin wrapper; the work is in meson.build and scripts/.
-.PHONY: all build bench test report compare-kernels clean
+.PHONY: all build bench test report compare-kernels ab clean
 
 all: build
 
@@ -22,6 +22,13 @@ report: build
 # make compare-kernels VARIANTS="baseline v4 xchg cond rcu"
 compare-kernels: build
 	@scripts/compare-kernels $(VARIANTS)
+
+# make ab A="vmsplice -p 8" B="vmsplice -p 8 --inject-ns 10" ROUNDS=8 [SEED=1]
+# A and B interleaved in randomised balanced rounds, then gupbench compare
+ab: build
+	@scripts/interleave -o $${OUT:-results/ab-$$(date -u +%Y%m%dT%H%M%SZ)} \
+		--rounds $(or $(ROUNDS),8) $(if $(SEED),--seed $(SEED)) --compare \
+		A="$(A)" B="$(B)"
 
 clean:
 	rm -rf build build-asan

@@ -5,10 +5,13 @@
  * A results set is a run directory (manifest.json inside) or a directory
  * of run directories, one per scenario. Scenarios are matched by machine
  * (arch, cpu_model, cpus_online_count) and by (walker, trigger,
- * trigger_mm, pages). Per-run metrics are compared with the
- * Hodges-Lehmann shift and its distribution-free Mann-Whitney (Bauer
- * 1972) interval; metrics that exist once per set (sync IPIs per event,
- * cyclictest) are compared as single values. See bench/lib/compare_stats.h.
+ * trigger_mm, pages). Runs are grouped into units of replication (an
+ * invocation; the boot when the sides are different kernels) and each
+ * metric is compared on its per-unit means: Welch's t on log unit values,
+ * or the paired t on per-round log ratios when both sides were run
+ * interleaved by round; Mann-Whitney U on the unit values beside it.
+ * Metrics that exist once per set (sync IPIs per event, cyclictest) are
+ * compared as single values. See bench/lib/compare_stats.h, docs/compare.md.
  */
 #include "gupbench.h"
 #include "lib/compare_stats.h"
@@ -26,20 +29,33 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MIN_RUNS 6
 #define CONF 0.95
+#define FEW_UNITS 5
 
 static const char method_text[] =
-	"change = Hodges-Lehmann shift of OTHER against BASE (median of all "
-	"per-run differences), in % of the BASE median; 95% CI = distribution-free "
-	"Mann-Whitney interval of that shift (Bauer 1972; exact U distribution "
-	"for up to 50 runs a side, normal approximation above; with ties the "
-	"exact interval is approximate); p = two-sided Mann-Whitney U test "
-	"(exact without ties when a side has <= 8 runs, else normal with tie and "
-	"continuity correction); * = difference at 95% confidence (p < 0.05 and "
-	"the CI excludes 0), ~ = no difference proven. Values that exist once per "
-	"set (sync IPIs per event, cyclictest) are compared as single values, "
-	"without a CI.";
+	"runs are grouped into units of replication: an invocation of gupbench "
+	"(manifest unit.invocation_id), or the boot (unit.boot_id) when the two "
+	"sides differ in kernel_release; runs inside a unit are correlated and are "
+	"not independent samples. Each metric is averaged per unit (mean of the "
+	"unit's runs) and the unit values are compared on the log scale: change = "
+	"exp(d) - 1 with d the difference of mean log unit values (OTHER - BASE); "
+	"95% CI = exp(d +- t * SE) - 1 with Welch's SE and Welch-Satterthwaite df, "
+	"or, when both sides carry interleaving rounds with one unit of each side "
+	"per round, the paired t on the per-round log ratios (\"paired by round\", "
+	"df = rounds - 1); p = two-sided t p-value; p(U) = two-sided Mann-Whitney U "
+	"p on the unit values; MDE = (t_0.975 + t_0.80) * SE, the change detectable "
+	"with 80% power at these unit counts; * = the CI excludes 0, ~ = it does "
+	"not. With fewer than 2 units on a side there is no interval. Values that "
+	"exist once per set (sync IPIs per event, cyclictest) are compared as "
+	"single values, without a CI.";
+
+/* one unit of replication inside a scenario of a set: an invocation */
+struct unit {
+	char id[PATH_MAX];	/* invocation id, or the run directory without one */
+	char boot[80];		/* "" when unknown */
+	long round;		/* -1 when not given */
+	double inject_measured_ns;
+};
 
 struct scen {
 	char dir[PATH_MAX];
@@ -47,6 +63,10 @@ struct scen {
 	bool skipped;
 	size_t nruns;
 	struct cs_run *runs;
+	size_t *run_unit;	/* runs[i] belongs to units[run_unit[i]] */
+	struct unit *units;
+	size_t nunits;
+	bool ids_missing;	/* some run directory has no unit.invocation_id */
 	struct cs_once once;
 	bool have_once;
 	int invocations;	/* run directories pooled into this one, beyond the first */
@@ -150,6 +170,17 @@ static void load_scen(const char *dir, struct scen *s)
 	}
 	free(names);
 	s->nruns = (size_t)n;
+	s->run_unit = calloc((size_t)n, sizeof(*s->run_unit));
+	s->units = calloc(1, sizeof(*s->units));
+	if (!s->run_unit || !s->units)
+		bad("out of memory");
+	s->nunits = 1;
+	s->ids_missing = !s->mf.invocation_id[0];
+	snprintf(s->units[0].id, sizeof(s->units[0].id), "%s",
+		 s->ids_missing ? dir : s->mf.invocation_id);
+	snprintf(s->units[0].boot, sizeof(s->units[0].boot), "%s", s->mf.boot_id);
+	s->units[0].round = s->mf.round;
+	s->units[0].inject_measured_ns = s->mf.inject_measured_ns;
 	if (s->mf.runs_completed >= 0 && (size_t)s->mf.runs_completed != s->nruns)
 		bad("%s: manifest says %ld runs completed but %zu run files exist",
 		    dir, s->mf.runs_completed, s->nruns);
@@ -197,6 +228,46 @@ static bool same_place(const struct scen *a, const struct scen *b)
 	return !strcmp(k1, k2);
 }
 
+/*
+ * The same scenario again in one set (another invocation, e.g. interleaved
+ * rounds): its runs join @first as their own unit (the same invocation id
+ * twice is one unit); the once-per-set values of the first invocation that
+ * has them are kept.
+ */
+static void merge_scen(struct scen *first, struct scen *nw)
+{
+	size_t u;
+
+	for (u = 0; u < first->nunits; u++)
+		if (!strcmp(first->units[u].id, nw->units[0].id))
+			break;
+	if (u == first->nunits) {
+		first->units = realloc(first->units, (first->nunits + 1) * sizeof(*first->units));
+		if (!first->units)
+			bad("out of memory");
+		first->units[first->nunits++] = nw->units[0];
+	}
+	first->runs = realloc(first->runs, (first->nruns + nw->nruns) * sizeof(*first->runs));
+	first->run_unit = realloc(first->run_unit,
+				  (first->nruns + nw->nruns) * sizeof(*first->run_unit));
+	if (!first->runs || !first->run_unit)
+		bad("out of memory");
+	memcpy(first->runs + first->nruns, nw->runs, nw->nruns * sizeof(*nw->runs));
+	for (size_t i = 0; i < nw->nruns; i++)
+		first->run_unit[first->nruns + i] = u;
+	first->nruns += nw->nruns;
+	first->invocations++;
+	first->ids_missing |= nw->ids_missing;
+	if (!first->have_once && nw->have_once) {
+		first->once = nw->once;
+		first->have_once = true;
+	}
+	free(nw->runs);
+	free(nw->run_unit);
+	free(nw->units);
+	memset(nw, 0, sizeof(*nw));
+}
+
 static void load_set(const char *path, struct set *set)
 {
 	struct dirent **names;
@@ -230,12 +301,6 @@ static void load_set(const char *path, struct set *set)
 		    (!exists(sub, "manifest.json") && !exists(sub, "INCOMPLETE")))
 			continue;
 		load_scen(sub, &set->s[set->n]);
-		/*
-		 * The same scenario again (e.g. variants run interleaved, a few
-		 * runs per invocation, so that drift hits every variant alike):
-		 * its runs are pooled into the first; the once-per-set values of
-		 * the first invocation that has them are kept.
-		 */
 		struct scen *nw = &set->s[set->n], *first = NULL;
 
 		for (size_t k = 0; k < set->n && !first; k++)
@@ -245,18 +310,7 @@ static void load_set(const char *path, struct set *set)
 			set->n++;
 			continue;
 		}
-		first->runs = realloc(first->runs, (first->nruns + nw->nruns) * sizeof(*first->runs));
-		if (!first->runs)
-			bad("out of memory");
-		memcpy(first->runs + first->nruns, nw->runs, nw->nruns * sizeof(*nw->runs));
-		first->nruns += nw->nruns;
-		first->invocations++;
-		if (!first->have_once && nw->have_once) {
-			first->once = nw->once;
-			first->have_once = true;
-		}
-		free(nw->runs);
-		memset(nw, 0, sizeof(*nw));
+		merge_scen(first, nw);
 	}
 	free(names);
 	if (!set->n)
@@ -270,23 +324,153 @@ static json_t *num_or_null(double v)
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
-static json_t *values(const struct scen *s, int m, double **out, size_t *n)
+/* ---- units ---------------------------------------------------------- */
+
+/* a unit as compared: an invocation, or all invocations of one boot */
+struct group {
+	char key[PATH_MAX];
+	long round;		/* -1: none, or the invocations disagree */
+	size_t nruns;
+	double sum[CS_NRUN_METRICS];
+	size_t cnt[CS_NRUN_METRICS];
+};
+
+struct grouping {
+	struct group *g;
+	size_t n;
+};
+
+static void group_units(const struct scen *s, bool by_boot, struct grouping *gr)
+{
+	size_t *map = calloc(s->nunits + 1, sizeof(*map));
+
+	gr->g = calloc(s->nunits + 1, sizeof(*gr->g));
+	gr->n = 0;
+	if (!map || !gr->g)
+		bad("out of memory");
+	for (size_t u = 0; u < s->nunits; u++) {
+		const char *key = by_boot ? s->units[u].boot : s->units[u].id;
+		size_t k;
+
+		for (k = 0; k < gr->n; k++)
+			if (!strcmp(gr->g[k].key, key))
+				break;
+		if (k == gr->n) {
+			snprintf(gr->g[k].key, sizeof(gr->g[k].key), "%s", key);
+			gr->g[k].round = s->units[u].round;
+			gr->n++;
+		} else if (gr->g[k].round != s->units[u].round) {
+			gr->g[k].round = -1;
+		}
+		map[u] = k;
+	}
+	for (size_t i = 0; i < s->nruns; i++) {
+		struct group *g = &gr->g[map[s->run_unit[i]]];
+
+		g->nruns++;
+		for (int m = 0; m < CS_NRUN_METRICS; m++)
+			if (s->runs[i].have[m]) {
+				g->sum[m] += s->runs[i].v[m];
+				g->cnt[m]++;
+			}
+	}
+	free(map);
+}
+
+/* unit values of metric @m (mean of the unit's runs); units without it skipped */
+static json_t *unit_values(const struct grouping *gr, int m, double *out, size_t *n)
 {
 	json_t *a = json_array();
 
 	*n = 0;
-	*out = NULL;
-	if (!s)
-		return a;
-	*out = calloc(s->nruns + 1, sizeof(double));
-	if (!*out)
-		bad("out of memory");
-	for (size_t i = 0; i < s->nruns; i++)
-		if (s->runs[i].have[m]) {
-			(*out)[(*n)++] = s->runs[i].v[m];
-			json_array_append_new(a, json_real(s->runs[i].v[m]));
+	for (size_t k = 0; k < gr->n; k++)
+		if (gr->g[k].cnt[m]) {
+			out[*n] = gr->g[k].sum[m] / (double)gr->g[k].cnt[m];
+			json_array_append_new(a, json_real(out[(*n)++]));
 		}
 	return a;
+}
+
+static json_t *run_values(const struct scen *s, int m, size_t *n)
+{
+	json_t *a = json_array();
+
+	*n = 0;
+	for (size_t i = 0; i < s->nruns; i++)
+		if (s->runs[i].have[m]) {
+			json_array_append_new(a, json_real(s->runs[i].v[m]));
+			(*n)++;
+		}
+	return a;
+}
+
+/* lowest per-unit walker CPU share in the untimed phase; 1 when unknown */
+static double min_share(const struct grouping *gr)
+{
+	double m = 1;
+
+	for (size_t k = 0; k < gr->n; k++)
+		if (gr->g[k].cnt[CS_U_SHARE])
+			m = fmin(m, gr->g[k].sum[CS_U_SHARE] / (double)gr->g[k].cnt[CS_U_SHARE]);
+	return m;
+}
+
+static bool rounds_unique(const struct grouping *gr, int m)
+{
+	for (size_t i = 0; i < gr->n; i++) {
+		if (!gr->g[i].cnt[m])
+			continue;
+		if (gr->g[i].round < 0)
+			return false;
+		for (size_t j = 0; j < i; j++)
+			if (gr->g[j].cnt[m] && gr->g[j].round == gr->g[i].round)
+				return false;
+	}
+	return true;
+}
+
+/*
+ * Pairs by round when both sides carry round numbers and every round has
+ * exactly one unit of each side: x[i], y[i] of round i. False otherwise.
+ */
+static bool pair_by_round(const struct grouping *b, const struct grouping *o, int m,
+			  double *x, double *y, size_t *n)
+{
+	size_t nb = 0, no = 0;
+
+	*n = 0;
+	if (!rounds_unique(b, m) || !rounds_unique(o, m))
+		return false;
+	for (size_t k = 0; k < o->n; k++)
+		no += o->g[k].cnt[m] > 0;
+	for (size_t i = 0; i < b->n; i++) {
+		const struct group *gb = &b->g[i], *go = NULL;
+
+		if (!gb->cnt[m])
+			continue;
+		nb++;
+		for (size_t k = 0; k < o->n; k++)
+			if (o->g[k].cnt[m] && o->g[k].round == gb->round)
+				go = &o->g[k];
+		if (!go)
+			return false;
+		x[*n] = gb->sum[m] / (double)gb->cnt[m];
+		y[*n] = go->sum[m] / (double)go->cnt[m];
+		(*n)++;
+	}
+	return nb == no && *n >= 2;
+}
+
+static double geomean(const double *x, size_t n)
+{
+	double s = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!(x[i] > 0) || !isfinite(x[i]))
+			return NAN;
+		s += log(x[i]);
+	}
+	return n ? exp(s / (double)n) : NAN;
 }
 
 static void set_info(json_t *o, const char *what, const struct set *set, const struct scen *s)
@@ -297,56 +481,100 @@ static void set_info(json_t *o, const char *what, const struct set *set, const s
 		"kernel_config_sha256", s->mf.config_sha, "dir", s->dir));
 }
 
-static json_t *row_run_metric(int m, const struct scen *b, const struct scen *o)
+static json_t *row_unit_metric(int m, const struct scen *b, const struct grouping *gb,
+			       const struct scen *o, const struct grouping *go,
+			       const char *unit_name)
 {
 	const struct cs_metric_info *mi = &cs_run_metrics[m];
-	double *x, *y;
-	size_t nx, ny;
+	size_t nx, ny, rx, ry, np;
+	double *x = calloc(gb->n + 1, sizeof(*x)), *y = calloc(go->n + 1, sizeof(*y));
+	double *px = calloc(gb->n + 1, sizeof(*px)), *py = calloc(go->n + 1, sizeof(*py));
 	json_t *r = json_pack("{s:s,s:s,s:s,s:s}", "metric", mi->name, "what", mi->what,
-			      "unit", mi->unit, "kind", "per-run");
+			      "unit", mi->unit, "kind", "per-unit");
 
-	json_object_set_new(r, "base_values", values(b, m, &x, &nx));
-	json_object_set_new(r, "other_values", values(o, m, &y, &ny));
+	if (!x || !y || !px || !py)
+		bad("out of memory");
+	json_object_set_new(r, "base_values", unit_values(gb, m, x, &nx));
+	json_object_set_new(r, "other_values", unit_values(go, m, y, &ny));
+	json_object_set_new(r, "base_run_values", run_values(b, m, &rx));
+	json_object_set_new(r, "other_run_values", run_values(o, m, &ry));
 	if (!nx && !ny) {
-		free(x);
-		free(y);
 		json_decref(r);
-		return NULL;
+		r = NULL;
+		goto out;
 	}
 	json_object_set_new(r, "n_base", json_integer((json_int_t)nx));
 	json_object_set_new(r, "n_other", json_integer((json_int_t)ny));
+	json_object_set_new(r, "n_base_runs", json_integer((json_int_t)rx));
+	json_object_set_new(r, "n_other_runs", json_integer((json_int_t)ry));
 	json_object_set_new(r, "base_median", num_or_null(cs_median(x, nx)));
 	json_object_set_new(r, "other_median", num_or_null(cs_median(y, ny)));
+	json_object_set_new(r, "base_center", num_or_null(geomean(x, nx)));
+	json_object_set_new(r, "other_center", num_or_null(geomean(y, ny)));
 	if (!nx || !ny) {
 		json_object_set_new(r, "mark", json_string("missing"));
 		json_object_set_new(r, "verdict", json_string(!nx ? "missing in BASE" : "missing in OTHER"));
 	} else {
-		struct cs_shift t;
-		double med = cs_median(x, nx);
-		double scale = med != 0 ? 100 / fabs(med) : NAN;
+		struct cs_ratio t;
+		struct cs_shift u;
+		double bc = geomean(x, nx);
+		bool paired = pair_by_round(gb, go, m, px, py, &np);
 		bool sig;
+		char test[160], verdict[200];
 
-		if (cs_shift_test(x, nx, y, ny, CONF, &t))
-			bad("%s: values are not finite", mi->name);
-		sig = t.p < 0.05 && t.k && (t.lo > 0 || t.hi < 0);
-		json_object_set_new(r, "shift", num_or_null(t.hl));
-		json_object_set_new(r, "shift_ci", json_pack("[o,o]", num_or_null(t.lo), num_or_null(t.hi)));
-		json_object_set_new(r, "change_pct", num_or_null(t.hl * scale));
-		json_object_set_new(r, "change_ci_pct", json_pack("[o,o]", num_or_null(t.lo * scale),
-								  num_or_null(t.hi * scale)));
-		json_object_set_new(r, "ci_coverage", num_or_null(t.coverage));
-		json_object_set_new(r, "ci_method", json_string(!t.k ? "none (too few runs)" :
-				t.ci_exact ? (t.ties ? "exact U distribution (ties: approximate)" :
-					      "exact U distribution") : "normal approximation"));
-		json_object_set_new(r, "u", json_real(t.u));
+		if (paired ? cs_paired_log(px, py, np, CONF, &t) :
+			     cs_welch_log(x, nx, y, ny, CONF, &t)) {
+			json_object_set_new(r, "test", json_string("none: a unit value is <= 0"));
+			json_object_set_new(r, "change_ci_pct", json_pack("[n,n]"));
+			json_object_set_new(r, "mark", json_string("~"));
+			json_object_set_new(r, "verdict", json_string(
+				"no log-scale test: a unit value is <= 0"));
+			goto out;
+		}
+		sig = t.ci && (t.lo > 0 || t.hi < 0);
+		if (paired)
+			snprintf(test, sizeof(test), "paired t on per-round log ratios (paired by round, %zu rounds)", np);
+		else if (t.ci)
+			snprintf(test, sizeof(test), "Welch t on log unit values");
+		else
+			snprintf(test, sizeof(test), "none: fewer than 2 units on a side");
+		if (t.ci)
+			snprintf(verdict, sizeof(verdict), "%s", sig ? "difference at 95% confidence" :
+				 "no difference proven");
+		else if (nx == 1 && ny == 1)
+			snprintf(verdict, sizeof(verdict), "between-unit variance unknown: 1 unit (%s) per side",
+				 unit_name);
+		else
+			snprintf(verdict, sizeof(verdict), "between-unit variance unknown: %zu unit(s) (%s) in BASE, %zu in OTHER",
+				 nx, unit_name, ny);
+		json_object_set_new(r, "test", json_string(test));
+		json_object_set_new(r, "paired", json_boolean(paired));
+		json_object_set_new(r, "change_pct", num_or_null(100 * t.change));
+		json_object_set_new(r, "change_ci_pct", json_pack("[o,o]", num_or_null(100 * t.lo),
+								  num_or_null(100 * t.hi)));
+		json_object_set_new(r, "ci_half_width_pct", num_or_null(50 * (t.hi - t.lo)));
+		json_object_set_new(r, "mde_pct", num_or_null(100 * t.mde));
+		json_object_set_new(r, "df", num_or_null(t.df));
+		json_object_set_new(r, "se_log", num_or_null(t.se));
+		json_object_set_new(r, "t", num_or_null(t.t));
 		json_object_set_new(r, "p", num_or_null(t.p));
-		json_object_set_new(r, "p_method", json_string(t.p_exact ? "exact" : "normal"));
+		json_object_set_new(r, "shift", num_or_null(bc * t.change));
+		json_object_set_new(r, "shift_ci", json_pack("[o,o]", num_or_null(bc * t.lo),
+							     num_or_null(bc * t.hi)));
+		if (nx >= 2 && ny >= 2 && !cs_shift_test(x, nx, y, ny, CONF, &u)) {
+			json_object_set_new(r, "p_mw", num_or_null(u.p));
+			json_object_set_new(r, "u_mw", num_or_null(u.u));
+		} else {
+			json_object_set_new(r, "p_mw", json_null());
+		}
 		json_object_set_new(r, "mark", json_string(sig ? "*" : "~"));
-		json_object_set_new(r, "verdict", json_string(sig ? "difference at 95% confidence" :
-							       "no difference proven"));
+		json_object_set_new(r, "verdict", json_string(verdict));
 	}
+out:
 	free(x);
 	free(y);
+	free(px);
+	free(py);
 	return r;
 }
 
@@ -383,6 +611,16 @@ static json_t *row_once_metric(int m, const struct scen *b, const struct scen *o
 	return r;
 }
 
+/* mean over the invocations of manifest inject.measured_ns (0 without) */
+static double mean_inject(const struct scen *s)
+{
+	double t = 0;
+
+	for (size_t u = 0; u < s->nunits; u++)
+		t += s->units[u].inject_measured_ns;
+	return s->nunits ? t / (double)s->nunits : NAN;
+}
+
 static json_t *compare_scen(const struct set *bs, const struct scen *b,
 			    const struct set *os, const struct scen *o)
 {
@@ -416,8 +654,10 @@ static json_t *compare_scen(const struct set *bs, const struct scen *b,
 	json_object_set_new(c, "other_runs", json_integer(o ? (json_int_t)o->nruns : 0));
 	json_object_set_new(c, "base_invocations", json_integer(b ? b->invocations + 1 : 0));
 	json_object_set_new(c, "other_invocations", json_integer(o ? o->invocations + 1 : 0));
-	json_object_set_new(c, "inject_ns", json_pack("[f,f]", b ? b->mf.inject_ns : NAN,
-						      o ? o->mf.inject_ns : NAN));
+	json_object_set_new(c, "inject_ns", json_pack("[o,o]", num_or_null(b ? b->mf.inject_ns : NAN),
+						      num_or_null(o ? o->mf.inject_ns : NAN)));
+	json_object_set_new(c, "inject_measured_ns", json_pack("[o,o]",
+		num_or_null(b ? mean_inject(b) : NAN), num_or_null(o ? mean_inject(o) : NAN)));
 
 	if (!b || !o || b->skipped || o->skipped) {
 		char w[PATH_MAX + 512];
@@ -433,22 +673,75 @@ static json_t *compare_scen(const struct set *bs, const struct scen *b,
 		json_object_set_new(c, "status", json_string("missing"));
 	} else {
 		json_object_set_new(c, "status", json_string("compared"));
-		if (b->nruns < MIN_RUNS || o->nruns < MIN_RUNS) {
-			char w[256];
+		struct grouping gb, go;
+		bool by_boot = false;
+		const char *uname = "invocation";
+		size_t few;
+		char w[PATH_MAX + 512];
 
-			snprintf(w, sizeof(w), "fewer than %d runs (BASE %zu, OTHER %zu): the 95%% CI is wide or unattainable; use >= 10",
-				 MIN_RUNS, b->nruns, o->nruns);
+		if (strcmp(b->mf.kernel_release, o->mf.kernel_release)) {
+			bool boots = true;
+
+			for (size_t u = 0; u < b->nunits; u++)
+				boots &= b->units[u].boot[0] != 0;
+			for (size_t u = 0; u < o->nunits; u++)
+				boots &= o->units[u].boot[0] != 0;
+			if (boots) {
+				by_boot = true;
+				uname = "boot";
+			} else {
+				snprintf(w, sizeof(w), "sides differ in kernel_release (%s, %s) but boot ids are missing: invocations are the units, boot-to-boot variance is not covered",
+					 b->mf.kernel_release, o->mf.kernel_release);
+				json_array_append_new(warn, json_string(w));
+			}
+		}
+		group_units(b, by_boot, &gb);
+		group_units(o, by_boot, &go);
+		json_object_set_new(c, "unit", json_string(uname));
+		json_object_set_new(c, "base_units", json_integer((json_int_t)gb.n));
+		json_object_set_new(c, "other_units", json_integer((json_int_t)go.n));
+		if (b->ids_missing || o->ids_missing) {
+			snprintf(w, sizeof(w), "unit ids missing%s%s: each run directory is a unit",
+				 b->ids_missing ? " in BASE" : "",
+				 o->ids_missing ? (b->ids_missing ? " and OTHER" : " in OTHER") : "");
+			json_array_append_new(warn, json_string(w));
+		}
+		if (by_boot) {
+			snprintf(w, sizeof(w), "sides differ in kernel_release (%s, %s): the unit is the boot; BASE %zu boot(s) from %zu invocation(s), OTHER %zu from %zu",
+				 b->mf.kernel_release, o->mf.kernel_release, gb.n, b->nunits,
+				 go.n, o->nunits);
+			json_array_append_new(warn, json_string(w));
+		}
+		few = gb.n < go.n ? gb.n : go.n;
+		if (few < 2) {
+			if (gb.n == 1 && go.n == 1)
+				snprintf(w, sizeof(w), "between-unit variance unknown: 1 unit (%s) per side: change without an interval",
+					 uname);
+			else
+				snprintf(w, sizeof(w), "between-unit variance unknown: BASE %zu unit(s) (%s), OTHER %zu: change without an interval",
+					 gb.n, uname, go.n);
+			json_array_append_new(warn, json_string(w));
+		} else if (few < FEW_UNITS) {
+			snprintf(w, sizeof(w), "fewer than %d units a side (BASE %zu, OTHER %zu %ss): the between-unit variance is poorly known; intervals are computed but fragile, use >= 8 interleaved rounds",
+				 FEW_UNITS, gb.n, go.n, uname);
+			json_array_append_new(warn, json_string(w));
+		}
+		if (min_share(&gb) < 0.9 || min_share(&go) < 0.9) {
+			snprintf(w, sizeof(w), "walkers had as little as %.0f%% (BASE) / %.0f%% (OTHER) of their CPUs in the untimed phase (per unit; other load): wall ns/call then includes waiting, and an added cost shows up scaled by 1/share",
+				 100 * fmin(min_share(&gb), 1), 100 * fmin(min_share(&go), 1));
 			json_array_append_new(warn, json_string(w));
 		}
 		if (strcmp(b->mf.walker, "gup-test") == 0)
 			json_array_append_new(warn, json_string(
 				"walker gup-test: latency is the in-kernel gup_test time per call"));
 		for (int m = 0; m < CS_NRUN_METRICS; m++) {
-			json_t *r = row_run_metric(m, b, o);
+			json_t *r = row_unit_metric(m, b, &gb, o, &go, uname);
 
 			if (r)
 				json_array_append_new(rows, r);
 		}
+		free(gb.g);
+		free(go.g);
 		for (int m = 0; m < CS_NONCE_METRICS; m++) {
 			json_t *r = row_once_metric(m, b, o);
 
@@ -591,24 +884,33 @@ static void print_text(FILE *f, const json_t *all)
 		fprintf(f, "machine: %s \"%s\", %lld CPUs online\n", jstr(mach, "arch"),
 			jstr(mach, "cpu_model"),
 			(long long)json_integer_value(json_object_get(mach, "cpus_online_count")));
-		fprintf(f, "BASE:  %s  kernel %s  config %.12s  %lld runs  %s\n", jstr(b, "variant"),
-			jstr(b, "kernel_release"), jstr(b, "kernel_config_sha256"),
+		fprintf(f, "BASE:  %s  kernel %s  config %.12s  %lld runs  %lld invocation(s)  %s\n",
+			jstr(b, "variant"), jstr(b, "kernel_release"), jstr(b, "kernel_config_sha256"),
 			(long long)json_integer_value(json_object_get(c, "base_runs")),
+			(long long)json_integer_value(json_object_get(c, "base_invocations")),
 			jstr(b, "dir")[0] ? jstr(b, "dir") : jstr(b, "set"));
-		fprintf(f, "OTHER: %s  kernel %s  config %.12s  %lld runs  %s\n", jstr(o, "variant"),
-			jstr(o, "kernel_release"), jstr(o, "kernel_config_sha256"),
+		fprintf(f, "OTHER: %s  kernel %s  config %.12s  %lld runs  %lld invocation(s)  %s\n",
+			jstr(o, "variant"), jstr(o, "kernel_release"), jstr(o, "kernel_config_sha256"),
 			(long long)json_integer_value(json_object_get(c, "other_runs")),
+			(long long)json_integer_value(json_object_get(c, "other_invocations")),
 			jstr(o, "dir")[0] ? jstr(o, "dir") : jstr(o, "set"));
+		if (json_is_string(json_object_get(c, "unit")))
+			fprintf(f, "unit of replication: %s (BASE %lld, OTHER %lld units)\n",
+				jstr(c, "unit"),
+				(long long)json_integer_value(json_object_get(c, "base_units")),
+				(long long)json_integer_value(json_object_get(c, "other_units")));
 		if (json_is_string(json_object_get(c, "timing_note")))
 			fprintf(f, "note: %s\n", jstr(c, "timing_note"));
 		json_array_foreach(json_object_get(c, "warnings"), k, w)
 			fprintf(f, "warning: %s\n", json_string_value(w));
 		if (!json_array_size(json_object_get(c, "metrics")))
 			continue;
-		fprintf(f, "%-34s %11s %11s %9s %21s %8s\n", "metric", "BASE med", "OTHER med",
-			"change", "95% CI of change", "p");
+		fprintf(f, "%-34s %5s %7s %10s %10s %8s %20s %7s %7s %7s %7s  %s\n", "metric",
+			"units", "runs", "BASE", "OTHER", "change", "95% CI of change", "+-CI",
+			"MDE80", "p", "p(U)", "test");
 		json_array_foreach(json_object_get(c, "metrics"), k, r) {
-			char name[80], v1[32], v2[32], ch[32], lo[32], hi[32], ci[80];
+			char name[80], v1[32], v2[32], ch[32], lo[32], hi[32], ci[80], hw[32], mde[32];
+			char un[32], rn[32], pt[32], pu[32];
 			const char *mark = jstr(r, "mark");
 			const json_t *cp = json_object_get(r, "change_ci_pct");
 
@@ -617,33 +919,60 @@ static void print_text(FILE *f, const json_t *all)
 				once_hdr = true;
 			}
 			snprintf(name, sizeof(name), "%s (%s)", jstr(r, "what"), jstr(r, "unit"));
-			fmt_val(jnum(r, "base_median"), v1, sizeof(v1));
-			fmt_val(jnum(r, "other_median"), v2, sizeof(v2));
+			if (!strcmp(jstr(r, "kind"), "per-unit")) {
+				fmt_val(jnum(r, "base_center"), v1, sizeof(v1));
+				fmt_val(jnum(r, "other_center"), v2, sizeof(v2));
+			} else {
+				fmt_val(jnum(r, "base_median"), v1, sizeof(v1));
+				fmt_val(jnum(r, "other_median"), v2, sizeof(v2));
+			}
 			fmt_pct(jnum(r, "change_pct"), ch, sizeof(ch));
 			if (!strcmp(mark, "missing")) {
-				fprintf(f, "%-34s %11s %11s  missing: %s\n", name, v1, v2, jstr(r, "verdict"));
+				fprintf(f, "%-34s %5s %7s %10s %10s  missing: %s\n", name, "", "", v1, v2,
+					jstr(r, "verdict"));
 				continue;
 			}
 			if (!strcmp(mark, "single")) {
-				fprintf(f, "%-34s %11s %11s %9s %21s\n", name, v1, v2, ch, "(single value)");
+				fprintf(f, "%-34s %5s %7s %10s %10s %8s %20s\n", name, "1/1", "", v1, v2, ch,
+					"(single value)");
 				continue;
 			}
-			if (json_is_number(json_array_get(cp, 0)))
+			snprintf(un, sizeof(un), "%lld/%lld",
+				 (long long)json_integer_value(json_object_get(r, "n_base")),
+				 (long long)json_integer_value(json_object_get(r, "n_other")));
+			snprintf(rn, sizeof(rn), "%lld/%lld",
+				 (long long)json_integer_value(json_object_get(r, "n_base_runs")),
+				 (long long)json_integer_value(json_object_get(r, "n_other_runs")));
+			if (json_is_number(json_array_get(cp, 0))) {
 				snprintf(ci, sizeof(ci), "[%s, %s]",
 					 fmt_pct(json_number_value(json_array_get(cp, 0)), lo, sizeof(lo)),
 					 fmt_pct(json_number_value(json_array_get(cp, 1)), hi, sizeof(hi)));
+				snprintf(hw, sizeof(hw), "%.2f%%", jnum(r, "ci_half_width_pct"));
+				snprintf(mde, sizeof(mde), "%.2f%%", jnum(r, "mde_pct"));
+				snprintf(pt, sizeof(pt), "%.4f", jnum(r, "p"));
+			} else {
+				snprintf(ci, sizeof(ci), "(no interval)");
+				snprintf(hw, sizeof(hw), "-");
+				snprintf(mde, sizeof(mde), "-");
+				snprintf(pt, sizeof(pt), "-");
+			}
+			if (isfinite(jnum(r, "p_mw")))
+				snprintf(pu, sizeof(pu), "%.4f", jnum(r, "p_mw"));
 			else
-				snprintf(ci, sizeof(ci), "(no CI: few runs)");
-			fprintf(f, "%-34s %11s %11s %9s %21s %8.4f %s\n", name, v1, v2, ch, ci,
-				jnum(r, "p"), mark);
+				snprintf(pu, sizeof(pu), "-");
+			fprintf(f, "%-34s %5s %7s %10s %10s %8s %20s %7s %7s %7s %7s %s %s\n", name, un, rn,
+				v1, v2, ch, ci, hw, mde, pt, pu, mark,
+				json_is_number(json_array_get(cp, 0)) ?
+				(json_is_true(json_object_get(r, "paired")) ? "paired by round" : "Welch") :
+				jstr(r, "verdict"));
 		}
-		fprintf(f, "per-run values (BASE | OTHER):\n");
+		fprintf(f, "per-unit values (BASE | OTHER; BASE/OTHER = geometric mean of unit values):\n");
 		json_array_foreach(json_object_get(c, "metrics"), k, r) {
 			const json_t *v;
 			size_t q;
 			char buf[32];
 
-			if (strcmp(jstr(r, "kind"), "per-run"))
+			if (strcmp(jstr(r, "kind"), "per-unit"))
 				continue;
 			fprintf(f, "  %-20s", jstr(r, "metric"));
 			json_array_foreach(json_object_get(r, "base_values"), q, v)
@@ -692,9 +1021,10 @@ static void print_csv(FILE *f, const json_t *all)
 	size_t i, k;
 
 	fprintf(f, "base_variant,other_variant,arch,cpu_model,cpus,walker,trigger,trigger_mm,pages,"
-		"metric,unit,kind,n_base,n_other,base_median,other_median,change_pct,ci_lo_pct,"
-		"ci_hi_pct,shift,shift_ci_lo,shift_ci_hi,ci_coverage,p,u,ci_method,mark,verdict,"
-		"base_values,other_values,base_dir,other_dir\n");
+		"metric,unit,kind,unit_of_replication,n_base,n_other,n_base_runs,n_other_runs,"
+		"base_center,other_center,base_median,other_median,change_pct,ci_lo_pct,"
+		"ci_hi_pct,ci_half_width_pct,mde_pct,df,p,p_mw,shift,shift_ci_lo,shift_ci_hi,"
+		"test,mark,verdict,base_values,other_values,base_dir,other_dir\n");
 	json_array_foreach(json_object_get(all, "comparisons"), i, c) {
 		const json_t *b = json_object_get(c, "base"), *o = json_object_get(c, "other");
 		const json_t *m = json_object_get(c, "machine"), *s = json_object_get(c, "scenario");
@@ -714,21 +1044,29 @@ static void print_csv(FILE *f, const json_t *all)
 			fprintf(f, ",%lld,", (long long)json_integer_value(json_object_get(s, "pages")));
 			csv_str(f, jstr(r, "metric")); fputc(',', f);
 			csv_str(f, jstr(r, "unit")); fputc(',', f);
-			csv_str(f, jstr(r, "kind"));
+			csv_str(f, jstr(r, "kind")); fputc(',', f);
+			csv_str(f, jstr(c, "unit"));
 			fprintf(f, ",%lld,%lld", (long long)json_integer_value(json_object_get(r, "n_base")),
 				(long long)json_integer_value(json_object_get(r, "n_other")));
+			csv_num(f, jnum(r, "n_base_runs"));
+			csv_num(f, jnum(r, "n_other_runs"));
+			csv_num(f, jnum(r, "base_center"));
+			csv_num(f, jnum(r, "other_center"));
 			csv_num(f, jnum(r, "base_median"));
 			csv_num(f, jnum(r, "other_median"));
 			csv_num(f, jnum(r, "change_pct"));
 			csv_num(f, json_is_number(json_array_get(cp, 0)) ? json_number_value(json_array_get(cp, 0)) : NAN);
 			csv_num(f, json_is_number(json_array_get(cp, 1)) ? json_number_value(json_array_get(cp, 1)) : NAN);
+			csv_num(f, jnum(r, "ci_half_width_pct"));
+			csv_num(f, jnum(r, "mde_pct"));
+			csv_num(f, jnum(r, "df"));
+			csv_num(f, jnum(r, "p"));
+			csv_num(f, jnum(r, "p_mw"));
 			csv_num(f, jnum(r, "shift"));
 			csv_num(f, json_is_number(json_array_get(sc, 0)) ? json_number_value(json_array_get(sc, 0)) : NAN);
 			csv_num(f, json_is_number(json_array_get(sc, 1)) ? json_number_value(json_array_get(sc, 1)) : NAN);
-			csv_num(f, jnum(r, "ci_coverage"));
-			csv_num(f, jnum(r, "p"));
-			csv_num(f, jnum(r, "u"));
-			fputc(',', f); csv_str(f, jstr(r, "ci_method"));
+			fputc(',', f); csv_str(f, json_is_string(json_object_get(r, "test")) ? jstr(r, "test") :
+					       jstr(r, "ci_method"));
 			fputc(',', f); csv_str(f, jstr(r, "mark"));
 			fputc(',', f); csv_str(f, jstr(r, "verdict"));
 			csv_vals(f, json_object_get(r, "base_values"));
@@ -780,7 +1118,10 @@ static void usage(FILE *f)
 "usage: gupbench compare BASE OTHER... [-o OUTDIR] [--format text|csv|json]\n"
 "BASE and each OTHER are results sets: a results directory, or a directory\n"
 "of them (one per scenario). Each OTHER is compared against BASE, scenario\n"
-"by scenario, on the same machine only. -o also writes compare.txt,\n"
+"by scenario, on the same machine only. Runs are grouped into units (an\n"
+"invocation; the boot when the sides differ in kernel_release) and the\n"
+"unit means compared (Welch t on logs, or paired by round for sets run by\n"
+"scripts/interleave); see docs/compare.md. -o also writes compare.txt,\n"
 "compare.csv and compare.json into OUTDIR.\n"
 "Exit status: 0 compared, 2 bad input (missing/incomplete/malformed\n"
 "results, sets from different machines).\n");
@@ -849,8 +1190,11 @@ int cmd_compare(int argc, char **argv)
 	emit(stdout, all, fmt);
 	json_decref(all);
 	for (int i = 0; i < nsets; i++) {
-		for (size_t k = 0; k < sets[i].n; k++)
+		for (size_t k = 0; k < sets[i].n; k++) {
 			free(sets[i].s[k].runs);
+			free(sets[i].s[k].run_unit);
+			free(sets[i].s[k].units);
+		}
 		free(sets[i].s);
 	}
 	free(sets);

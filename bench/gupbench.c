@@ -77,7 +77,9 @@ static void usage(FILE *f)
 "\n"
 "Options:\n"
 "  -C, --walker-cpus LIST   walker CPUs, cpulist syntax (default: all online\n"
-"                           CPUs but the first)\n"
+"                           CPUs but the first). In every LIST, as in the\n"
+"                           kernel's cpulist format, a CPU given twice or\n"
+"                           overlapping ranges (0-1,1) are merged\n"
 "  -t, --trigger NAME       trigger to run beside the walkers (default: none)\n"
 "      --trigger-cpus LIST  trigger CPUs (default: first online CPU that is\n"
 "                           not a walker)\n"
@@ -105,6 +107,9 @@ static void usage(FILE *f)
 "                           beside the walkers); best booted isolcpus/nohz_full\n"
 "      --rt-interval-us N   cyclictest interval (default 100)\n"
 "      --no-bpftrace        do not trace sync IPIs (CAL counts are still kept)\n"
+"      --round N            interleaving round of this invocation, recorded in\n"
+"                           the manifest for compare's pairing (also\n"
+"                           GUPBENCH_ROUND; scripts/interleave sets it)\n"
 "  -q, --quiet              no progress lines\n"
 "\n"
 "Exit status: 0 done, 1 run failed, 2 bad input, 77 skipped (a kernel\n"
@@ -166,6 +171,7 @@ enum {
 	OPT_TRIGGER_CPUS = 256, OPT_TRIGGER_MM, OPT_PERIOD, OPT_WARMUP, OPT_INJECT,
 	OPT_GUP_CALLS, OPT_GUP_GET, OPT_TARGET, OPT_TARGET_SIZE, OPT_TOUCH,
 	OPT_VARIANT, OPT_LABEL, OPT_CLOCK, OPT_RT_CPUS, OPT_RT_INTERVAL, OPT_NO_BPF,
+	OPT_ROUND,
 };
 
 static const struct option longopts[] = {
@@ -191,6 +197,7 @@ static const struct option longopts[] = {
 	{ "rt-cpus", required_argument, NULL, OPT_RT_CPUS },
 	{ "rt-interval-us", required_argument, NULL, OPT_RT_INTERVAL },
 	{ "no-bpftrace", no_argument, NULL, OPT_NO_BPF },
+	{ "round", required_argument, NULL, OPT_ROUND },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -364,6 +371,10 @@ static int cmd_walk(int argc, char **argv)
 			break;
 		case OPT_NO_BPF:
 			o.no_bpftrace = true;
+			break;
+		case OPT_ROUND:
+			o.round = opt_number("--round", optarg, 0, 1000000);
+			o.have_round = true;
 			break;
 		case 'q':
 			o.quiet = true;

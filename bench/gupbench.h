@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* Exit statuses. 77 is what meson and automake read as "skipped". */
 enum {
@@ -49,6 +50,8 @@ struct options {
 	const char *results_root;
 	const char *variant;
 	const char *label;
+	bool have_round;		/* --round N (or GUPBENCH_ROUND) given */
+	unsigned int round;		/* interleaving round, recorded in the manifest */
 	bool force_clock;
 	bool quiet;
 };
@@ -102,6 +105,11 @@ struct trigger_ops {
 	const char *summary;
 	/* 0 usable, 1 skip (reason); may change system state via sysstate */
 	int (*prepare)(const struct options *opt, char *reason, size_t len);
+	/*
+	 * 0 done, -1 error, 1 skip: a resource prepare() saw is gone (another
+	 * user took the huge pages); t->err says why either way. teardown()
+	 * is called after a failed setup too.
+	 */
 	int (*setup)(struct trigger *t);
 	/*
 	 * One page-table-freeing event; *ns is its update-side latency.
@@ -132,6 +140,23 @@ extern struct gb_timer gb_timer;
 
 /* /proc/vmstat field, or -1. */
 long long vmstat_read(const char *field);
+
+/*
+ * Every process gupbench forks calls this first thing in the child, with
+ * the pid of the process that forked it: the child is SIGKILLed when that
+ * thread dies (PR_SET_PDEATHSIG, and at once if it died already), so a
+ * SIGKILLed gupbench leaves nothing running. gb_forked_child() also
+ * replaces the parent's signal handling: a SIGINT/SIGTERM/SIGHUP to a
+ * trigger process only asks the main process to stop (which then stops
+ * the children); it never counts as the main process's own second signal.
+ * gb_spawned_child() is the same for a child that is about to exec a tool.
+ */
+void gb_forked_child(pid_t parent);
+void gb_spawned_child(pid_t parent);
+
+/* A stop was asked for (a signal to this run), or asked to hurry (two). */
+bool gb_interrupted(void);
+bool gb_hurry(void);
 
 /* Runs the walker/trigger scenario; returns an exit status. */
 int run_scenario(const struct options *opt, const char *argv0_line);

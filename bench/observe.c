@@ -83,17 +83,24 @@ static pid_t spawn(struct observe *o, char *const argv[], const char *out,
 	char po[PATH_MAX + 64], pe[PATH_MAX + 64];
 	pid_t pid;
 
+	pid_t self = getpid();
+
 	snprintf(po, sizeof(po), "%s/%s", o->res->dir, out);
 	snprintf(pe, sizeof(pe), "%s/%s", o->res->dir, errf);
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
-		int fo = open(po, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int fe = open(pe, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int fo, fe, fi;
 		sigset_t none;
 
-		if (fo < 0 || fe < 0)
+		/* dies with gupbench; own process group: gupbench stops it */
+		gb_spawned_child(self);
+		fo = open(po, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		fe = open(pe, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		fi = open("/dev/null", O_RDONLY);
+		if (fo < 0 || fe < 0 || fi < 0)
 			_exit(126);
+		dup2(fi, 0);
 		dup2(fo, 1);
 		dup2(fe, 2);
 		sigemptyset(&none);
@@ -104,17 +111,27 @@ static pid_t spawn(struct observe *o, char *const argv[], const char *out,
 	return pid;
 }
 
+/*
+ * Waits for a tool. When gupbench is interrupted the tool gets SIGINT
+ * (they all stop early on it and still write their output); after a
+ * second signal, or @secs, SIGKILL.
+ */
 static int wait_timeout(pid_t pid, double secs)
 {
+	bool told = false;
 	int st;
 
-	for (double t = 0; t < secs; t += 0.02) {
+	for (double t = 0; t < secs && !gb_hurry(); t += 0.02) {
 		pid_t r = waitpid(pid, &st, WNOHANG);
 
 		if (r == pid)
 			return st;
 		if (r < 0 && errno != EINTR)
 			return -1;
+		if (!told && gb_interrupted()) {
+			kill(pid, SIGINT);
+			told = true;
+		}
 		usleep(20000);
 	}
 	kill(pid, SIGKILL);
@@ -386,6 +403,8 @@ void observe_ipi_start(struct observe *o)
 		free(out);
 		if (ok)
 			return;
+		if (gb_interrupted())
+			break;
 		if (waitpid(o->bt_pid, &st, WNOHANG) == o->bt_pid) {
 			char *err = read_result(o, "bpftrace.err");
 
@@ -401,7 +420,9 @@ void observe_ipi_start(struct observe *o)
 	kill(o->bt_pid, SIGKILL);
 	waitpid(o->bt_pid, NULL, 0);
 	o->bt_pid = -1;
-	snprintf(o->bt_why, sizeof(o->bt_why), "bpftrace did not attach within 120 s");
+	snprintf(o->bt_why, sizeof(o->bt_why), gb_interrupted() ?
+		 "interrupted before bpftrace attached" :
+		 "bpftrace did not attach within 120 s");
 	results_skip(o->res, "sync-ipi tracing", o->bt_why);
 }
 
@@ -409,18 +430,23 @@ void observe_ipi_start(struct observe *o)
 
 static void perf_start(struct observe *o, double secs)
 {
-	char tool[PATH_MAX], cpus[256], dur[32], outf[PATH_MAX + 32];
+	char tool[PATH_MAX], cpus[256], outf[PATH_MAX + 32];
 
 	if (!find_tool("perf", tool, sizeof(tool))) {
 		o->perf = not_measured("skipped", "perf not installed (apt-get install linux-perf)");
 		return;
 	}
+	(void)secs;
 	cpulist_format(&o->opt->walker_cpus, cpus, sizeof(cpus));
-	snprintf(dur, sizeof(dur), "%.3f", secs);
 	snprintf(outf, sizeof(outf), "%s/perf-stat.csv", o->res->dir);
 	{
+		/*
+		 * No workload (no "-- sleep N" that would outlive a killed
+		 * gupbench): perf counts the CPUs until observe_measure_end()
+		 * stops it with SIGINT.
+		 */
 		char *argv[] = { tool, "stat", "-x", ",", "-e", "cycles,instructions",
-				 "-C", cpus, "-o", outf, "--", "sleep", dur, NULL };
+				 "-C", cpus, "-o", outf, NULL };
 
 		o->perf_pid = spawn(o, argv, "perf-stat.out", "perf-stat.err");
 	}
@@ -492,7 +518,14 @@ void observe_measure_end(struct observe *o)
 		o->ct_pid = -1;
 	}
 	if (o->perf_pid > 0) {
-		perf_collect(o, wait_timeout(o->perf_pid, 10 + o->ct_secs * 0.2));
+		int st;
+
+		kill(o->perf_pid, SIGINT);	/* the measured runs are over */
+		st = wait_timeout(o->perf_pid, 10 + o->ct_secs * 0.2);
+		/* perf stat ends by re-raising the SIGINT it was stopped with */
+		if (st > 0 && WIFSIGNALED(st) && WTERMSIG(st) == SIGINT)
+			st = 0;
+		perf_collect(o, st);
 		o->perf_pid = -1;
 	}
 }
@@ -593,7 +626,7 @@ static json_t *ipi_collect(struct observe *o, uint64_t events)
 	wait_timeout(o->bt_pid, 30);
 	o->bt_pid = -1;
 	text = read_result(o, "bpftrace.json");
-	c = malloc(sizeof(*c));
+	c = calloc(1, sizeof(*c));	/* freed below whether parsed or not */
 	if (!c)
 		abort();
 	if (!text || !strstr(text, "gupbench-sync-ipis-end") ||

@@ -29,7 +29,7 @@ void observe_measure_end(struct observe *o);
 /*
  * Stops bpftrace, writes observers.json and returns its summary (owned).
  * @events: trigger events while bpftrace was attached. Sync IPIs are
- * attributed to gupbench's triggers by task name (gb-trigger, gb-unshare).
+ * attributed to gupbench's triggers by task name (gbt<pid>, gbu<pid>).
  */
 json_t *observe_finish(struct observe *o, uint64_t events);
 

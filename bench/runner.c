@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,7 +30,9 @@
 
 /* Shared with the trigger process (MAP_SHARED), so no pointers inside. */
 struct ctl {
-	volatile sig_atomic_t stop;	/* SIGINT/SIGTERM or end */
+	volatile sig_atomic_t stop;	/* set by the main process only: triggers stop */
+	volatile sig_atomic_t intr_req;	/* a trigger process got SIGINT/TERM/HUP */
+	volatile sig_atomic_t skip;	/* a trigger's setup found its resource gone */
 	atomic_int run;			/* run index the triggers record into */
 	atomic_int ready;		/* trigger threads set up */
 	atomic_int failed;		/* a trigger thread failed */
@@ -70,6 +74,55 @@ long long vmstat_read(const char *field)
 	return -1;
 }
 
+/* ---- processes and signals -------------------------------------------- */
+
+static void child_on_signal(int sig)
+{
+	(void)sig;
+	if (ctl)
+		ctl->intr_req = 1;	/* the main process stops us */
+}
+
+static void die_with_parent(pid_t parent)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)	/* it died before the prctl */
+		_exit(1);
+}
+
+void gb_forked_child(pid_t parent)
+{
+	struct sigaction sa;
+
+	die_with_parent(parent);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = child_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+void gb_spawned_child(pid_t parent)
+{
+	die_with_parent(parent);
+	/*
+	 * Its own process group, so that a Ctrl-C reaches gupbench only and
+	 * gupbench stops its tools in order (exec resets the handlers).
+	 */
+	setpgid(0, 0);
+}
+
+bool gb_interrupted(void)
+{
+	return sysstate_signals() > 0 || (ctl && ctl->intr_req);
+}
+
+bool gb_hurry(void)
+{
+	return sysstate_signals() > 1;
+}
+
 static int pin_self(int cpu)
 {
 	cpu_set_t s;
@@ -108,13 +161,20 @@ static void *trigger_main(void *arg)
 	struct trigger *t = &tt->t;
 	struct timespec next;
 
+	int rc;
+
 	pthread_setname_np(pthread_self(), gb_name_trigger);
-	if (pin_self(t->cpu) || tt->ops->setup(t)) {
+	rc = pin_self(t->cpu) ? -1 : tt->ops->setup(t);
+	if (rc) {
 		if (!t->err[0])
 			snprintf(t->err, sizeof(t->err), "setup on CPU %d failed", t->cpu);
 		snprintf(ctl->trig_err, sizeof(ctl->trig_err), "%s", t->err);
-		atomic_store(&ctl->failed, 1);
+		if (rc > 0)
+			ctl->skip = 1;
+		else
+			atomic_store(&ctl->failed, 1);
 		atomic_fetch_add(&ctl->ready, 1);
+		tt->ops->teardown(t);
 		return NULL;
 	}
 	atomic_fetch_add(&ctl->ready, 1);
@@ -190,8 +250,17 @@ struct walk_thread {
 	const struct walker_ops *ops;
 	int setup_rc;
 	uint64_t untimed_calls;
+	uint64_t untimed_cpu_ns;	/* thread CPU time in the untimed phase */
 	int failed;
 };
+
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 static void *walker_main(void *arg)
 {
@@ -218,6 +287,7 @@ static void *walker_main(void *arg)
 			w->calls = 0;
 		} else {
 			wt->untimed_calls = 0;
+			wt->untimed_cpu_ns = thread_cpu_ns();
 		}
 		while (!wt->failed && !wt->setup_rc &&
 		       !atomic_load_explicit(&phase_end, memory_order_relaxed)) {
@@ -249,6 +319,8 @@ static void *walker_main(void *arg)
 				wt->untimed_calls += n;
 			}
 		}
+		if (ph == PHASE_UNTIMED)
+			wt->untimed_cpu_ns = thread_cpu_ns() - wt->untimed_cpu_ns;
 		pthread_barrier_wait(&bar_end);
 	}
 	if (!wt->setup_rc || w->priv)
@@ -272,7 +344,8 @@ static double phase_run(int ph, double secs)
 	atomic_store(&phase_end, 0);
 	pthread_barrier_wait(&bar_start);
 	t0 = now_s();
-	while (!ctl->stop && !atomic_load(&ctl->failed) && (left = secs - (now_s() - t0)) > 0) {
+	while (!gb_interrupted() && !atomic_load(&ctl->failed) &&
+	       (left = secs - (now_s() - t0)) > 0) {
 		struct timespec ts = { .tv_sec = 0, .tv_nsec = left > 0.05 ? 50000000L :
 				       (long)(left * 1e9) };
 
@@ -286,6 +359,8 @@ static double phase_run(int ph, double secs)
 struct run_result {
 	struct hist_summary w, t;
 	double calls_per_s, untimed_calls_per_s, timing_cost_pct;
+	double untimed_ns_per_call;	/* per-thread wall ns per untimed call */
+	double untimed_cpu_share;	/* walker CPU time / wall time, untimed phase */
 	double events_per_s;
 	uint64_t calls, events, fails;
 	long long verify;
@@ -342,7 +417,7 @@ static int collect_run(struct results *res, const struct options *opt,
 {
 	struct hist *all = malloc(sizeof(*all)), *tall = malloc(sizeof(*tall));
 	json_t *j, *threads = json_array(), *trig = json_null();
-	uint64_t untimed = 0;
+	uint64_t untimed = 0, ucpu = 0;
 	char name[32];
 	int ret;
 
@@ -357,6 +432,7 @@ static int collect_run(struct results *res, const struct options *opt,
 		hist_merge(all, &wt[i].w.hist);
 		rr->calls += wt[i].w.calls;
 		untimed += wt[i].untimed_calls;
+		ucpu += wt[i].untimed_cpu_ns;
 		hist_summarise(&wt[i].w.hist, &s);
 		json_array_append_new(threads, json_pack("{s:i, s:I, s:I, s:o}",
 			"cpu", wt[i].w.cpu, "calls", (json_int_t)wt[i].w.calls,
@@ -366,6 +442,8 @@ static int collect_run(struct results *res, const struct options *opt,
 	hist_summarise(all, &rr->w);
 	rr->calls_per_s = rr->calls / timed_s;
 	rr->untimed_calls_per_s = untimed / untimed_s;
+	rr->untimed_ns_per_call = untimed ? untimed_s * 1e9 * nwalk / untimed : 0;
+	rr->untimed_cpu_share = ucpu / (untimed_s * 1e9 * nwalk);
 	rr->timing_cost_pct = rr->calls_per_s > 0 ?
 		(rr->untimed_calls_per_s / rr->calls_per_s - 1.0) * 100.0 : 0;
 	rr->verify = verify;
@@ -393,6 +471,11 @@ static int collect_run(struct results *res, const struct options *opt,
 		"untimed", "duration_s", untimed_s, "calls", (json_int_t)untimed,
 		"calls_per_s", rr->untimed_calls_per_s,
 		"timing_cost_pct", rr->timing_cost_pct, "trigger", trig);
+	/* fixed work per wall time: untimed duration x walker threads / calls */
+	json_object_set_new(j, "untimed_ns_per_call", json_real(rr->untimed_ns_per_call));
+	/* < 1: the walkers were not running all the time (other load): wall
+	 * ns/call then holds waiting, not only the walker's own cost */
+	json_object_set_new(j, "untimed_cpu_share", json_real(rr->untimed_cpu_share));
 	json_object_set_new(j, "cal_interrupts", cal);
 	snprintf(name, sizeof(name), "run-%03u.json", r);
 	ret = results_write_json(res, name, j);
@@ -407,6 +490,8 @@ static int collect_run(struct results *res, const struct options *opt,
 		rr->w.min, rr->w.p50, rr->w.p90, rr->w.p99, rr->w.p999, rr->w.max, rr->w.mean,
 		(unsigned long long)rr->events, (unsigned long long)rr->fails,
 		rr->events_per_s, rr->t.p50, rr->t.p99, rr->t.max, rr->t.mean, verify);
+	if (results_flush(res, "summary.csv", csv))
+		ret = -1;
 	free(all);
 	free(tall);
 	return ret;
@@ -428,6 +513,8 @@ static const struct metric metrics[] = {
 	M("walker_mean", "ns", w.mean, false),
 	M("walker_calls_per_s", "calls/s", calls_per_s, false),
 	M("untimed_calls_per_s", "calls/s", untimed_calls_per_s, false),
+	M("untimed_ns_per_call", "ns", untimed_ns_per_call, false),
+	M("untimed_cpu_share", "fraction", untimed_cpu_share, false),
 	M("timing_cost", "%", timing_cost_pct, false),
 	M("trigger_p50", "ns", t.p50, true),
 	M("trigger_p99", "ns", t.p99, true),
@@ -494,10 +581,19 @@ static void stop_triggers(bool *thread, pthread_t th, pid_t *child)
 		pthread_join(th, NULL);
 	*thread = false;
 	if (*child > 0) {
+		bool killed = false;
+		pid_t r;
 		int st;
 
-		while (waitpid(*child, &st, 0) < 0 && errno == EINTR)
-			;
+		/* a second signal does not wait for the trigger's last event */
+		while ((r = waitpid(*child, &st, WNOHANG)) == 0 ||
+		       (r < 0 && errno == EINTR)) {
+			if (gb_hurry() && !killed) {
+				kill(*child, SIGKILL);
+				killed = true;
+			}
+			usleep(2000);
+		}
 	}
 	*child = -1;
 }
@@ -602,6 +698,52 @@ static const char *virt_note(void)
 	return note;
 }
 
+/*
+ * The unit of replication for gupbench compare: this invocation (a random
+ * 128-bit id), the boot it ran in, and the interleaving round and order
+ * when a driver (scripts/interleave) gave them.
+ */
+static json_t *unit_json(const struct options *opt)
+{
+	unsigned char id[16];
+	char hex[33], *boot = sysinfo_read_file("/proc/sys/kernel/random/boot_id");
+	const char *env = getenv("GUPBENCH_ROUND"), *order = getenv("GUPBENCH_ORDER");
+	json_t *round = json_null(), *j;
+
+	if (getrandom(id, sizeof(id), 0) != (ssize_t)sizeof(id)) {
+		uint64_t t = clock_raw_ns() ^ ((uint64_t)getpid() << 32);
+
+		memcpy(id, &t, 8);
+		t = t * 6364136223846793005ull + 1442695040888963407ull;
+		memcpy(id + 8, &t, 8);
+	}
+	for (int i = 0; i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", id[i]);
+	if (boot)
+		boot[strcspn(boot, "\n")] = 0;
+	if (opt->have_round) {
+		json_decref(round);
+		round = json_integer(opt->round);
+	} else if (env && *env) {
+		char *end;
+		long v = strtol(env, &end, 10);
+
+		if (*end || v < 0 || v > 1000000)
+			die_input("GUPBENCH_ROUND: '%s' is not a round number 0-1000000", env);
+		json_decref(round);
+		round = json_integer(v);
+	}
+	if (order && (!*order || strlen(order) > 4096 ||
+		      strspn(order, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789,_-") !=
+		      strlen(order)))
+		die_input("GUPBENCH_ORDER: not a plan string of letters, digits, ',', '_', '-'");
+	j = json_pack("{s:s, s:s?, s:o, s:s?}", "invocation_id", hex,
+		      "boot_id", boot && *boot ? boot : NULL, "round", round,
+		      "order", order);
+	free(boot);
+	return j;
+}
+
 int run_scenario(const struct options *opt, const char *cmdline)
 {
 	const struct walker_ops *wops = walker_find(opt->walker);
@@ -612,7 +754,7 @@ int run_scenario(const struct options *opt, const char *cmdline)
 	struct walk_thread *wt = NULL;
 	struct run_result *rr = NULL;
 	struct results res;
-	char err[512], label[128], wc[256], tc[256], tbuf[32];
+	char err[PATH_MAX + 256], label[128], wc[256], tc[256], tbuf[32];
 	const char *status = "failed", *why = NULL, *note;
 	pthread_t trig_th;
 	const void *trig_args[2] = { opt, tops };
@@ -623,7 +765,17 @@ int run_scenario(const struct options *opt, const char *cmdline)
 	json_t *obs_sum = NULL;
 	int ret = EXIT_RUN_FAILED;
 	unsigned int done = 0;
+	char intr_why[128] = "interrupted by a signal before the measured runs";
 
+	json_t *unit = unit_json(opt);	/* before anything is created: may refuse */
+
+	/*
+	 * From here on a signal only counts; this function then winds down
+	 * and leaves a directory that says "interrupted" (sysstate.h).
+	 */
+	sysstate_install_signals(NULL);
+	if (ctl_alloc(nslots, ntrig))
+		die_input("cannot allocate shared memory: %s", strerror(errno));
 	timer_init(&gb_timer, opt->force_clock);
 	snprintf(gb_name_walker, sizeof(gb_name_walker), "gbw%d", (int)getpid());
 	snprintf(gb_name_trigger, sizeof(gb_name_trigger), "gbt%d", (int)getpid());
@@ -637,9 +789,6 @@ int run_scenario(const struct options *opt, const char *cmdline)
 		snprintf(label, sizeof(label), "%s", wops->name);
 	if (results_create(&res, opt->results_root, label, err, sizeof(err)))
 		die_input("%s", err);
-	if (ctl_alloc(nslots, ntrig))
-		die_input("cannot allocate shared memory: %s", strerror(errno));
-	sysstate_install_signals(&ctl->stop);
 
 	{
 		json_t *sys = sysinfo_collect(opt->variant);
@@ -653,6 +802,7 @@ int run_scenario(const struct options *opt, const char *cmdline)
 			    json_string(results_now(tbuf, sizeof(tbuf))));
 	json_object_set_new(res.manifest, "options", options_json(opt));
 	json_object_set_new(res.manifest, "timer", timer_json());
+	json_object_set_new(res.manifest, "unit", unit);
 	if (opt->inject_ns)
 		json_object_set_new(res.manifest, "inject", json_pack("{s:I, s:f, s:f, s:s}",
 			"requested_ns", (json_int_t)opt->inject_ns,
@@ -662,7 +812,16 @@ int run_scenario(const struct options *opt, const char *cmdline)
 			       "mean of 2001 timed spins minus the timer's own cost"));
 	json_object_set_new(res.manifest, "timed_region", json_string(wops->timed_what));
 	json_object_set_new(res.manifest, "timing_note", note ? json_string(note) : json_null());
-	results_write_json(&res, "manifest.json", res.manifest);
+	/* a full or failing results filesystem is bad input, found before measuring */
+	if (results_write_json(&res, "manifest.json", res.manifest) ||
+	    !(csv = results_open(&res, "summary.csv")) ||
+	    fputs(csv_header, csv) < 0 || results_flush(&res, "summary.csv", csv)) {
+		snprintf(err, sizeof(err), "results directory unusable: %s", res.err);
+		if (csv)
+			results_abandon(&res, "summary.csv", csv);
+		results_discard(&res);
+		die_input("%s", err);
+	}
 
 	cpulist_format(&opt->walker_cpus, wc, sizeof(wc));
 	cpulist_format(&opt->trigger_cpus, tc, sizeof(tc));
@@ -675,6 +834,8 @@ int run_scenario(const struct options *opt, const char *cmdline)
 			opt->warmup_runs, opt->runs, opt->run_time, gb_timer.name,
 			gb_timer.overhead_median_ns, res.dir);
 
+	if (gb_interrupted())
+		goto out;
 	if (wops->probe) {
 		int rc = wops->probe(opt, err, sizeof(err));
 
@@ -698,12 +859,19 @@ int run_scenario(const struct options *opt, const char *cmdline)
 		goto out;
 	}
 
+	if (gb_interrupted())
+		goto out;
 	obs = observe_new(opt, &res);
 	observe_quiet_reference(obs);
-	observe_ipi_start(obs);
+	if (!gb_interrupted())
+		observe_ipi_start(obs);
+	if (gb_interrupted())
+		goto out;
 
 	/* triggers first, so an other-mm child forks from one thread */
 	if (tops && opt->trigger_mm == TRIGGER_MM_OTHER) {
+		pid_t self = getpid();
+
 		fflush(NULL);
 		child = fork();
 		if (child < 0) {
@@ -711,6 +879,7 @@ int run_scenario(const struct options *opt, const char *cmdline)
 			goto out;
 		}
 		if (child == 0) {
+			gb_forked_child(self);
 			triggers_run(opt, tops);
 			_exit(0);
 		}
@@ -721,11 +890,22 @@ int run_scenario(const struct options *opt, const char *cmdline)
 		}
 		trig_thread = true;
 	}
-	while (tops && atomic_load(&ctl->ready) < (int)ntrig && !ctl->stop)
+	while (tops && atomic_load(&ctl->ready) < (int)ntrig && !gb_interrupted())
 		usleep(1000);
+	if (gb_interrupted())
+		goto out;
 	if (tops && atomic_load(&ctl->failed)) {
 		snprintf(err, sizeof(err), "trigger %s: %s", tops->name, ctl->trig_err);
 		why = err;
+		goto out;
+	}
+	if (tops && ctl->skip) {
+		/* e.g. the huge pages prepare() reserved were taken meanwhile */
+		snprintf(err, sizeof(err), "%s", ctl->trig_err);
+		results_skip(&res, tops->name, err);
+		status = "skipped";
+		why = err;
+		ret = EXIT_SKIPPED;
 		goto out;
 	}
 
@@ -752,12 +932,8 @@ int run_scenario(const struct options *opt, const char *cmdline)
 		}
 	}
 
-	csv = results_open(&res, "summary.csv");
-	if (!csv) {
-		why = "cannot write summary.csv";
-	} else {
-		fputs(csv_header, csv);
-	}
+	if (!why && res.err[0])
+		why = res.err;	/* a results write failed while setting up: do not measure */
 	for (unsigned int r = 0; !why && r < opt->warmup_runs + opt->runs; r++) {
 		bool warm = r < opt->warmup_runs;
 		unsigned int slot = r + 1;	/* slot 0: before the first run */
@@ -796,9 +972,10 @@ int run_scenario(const struct options *opt, const char *cmdline)
 			snprintf(err, sizeof(err), "trigger %s: %s", tops->name, ctl->trig_err);
 			why = err;
 		}
-		if (ctl->stop) {
-			status = "interrupted";
-			why = "interrupted by a signal";
+		if (gb_interrupted()) {
+			snprintf(intr_why, sizeof(intr_why), "interrupted by a signal %s "
+				 "(%u of %u runs done)", warm ? "in a warm-up run" :
+				 "in a measured run", done, opt->runs);
 			json_decref(cal);
 			break;
 		}
@@ -823,7 +1000,7 @@ int run_scenario(const struct options *opt, const char *cmdline)
 		}
 		if (collect_run(&res, opt, tops, wt, nwalk, done + 1, slot, ts, us,
 				(v0 >= 0 && v1 >= 0) ? v1 - v0 : -1, cal, &rr[done], csv)) {
-			why = "cannot write run results";
+			why = res.err[0] ? res.err : "cannot write run results";
 			break;
 		}
 		if (!opt->quiet)
@@ -836,6 +1013,9 @@ int run_scenario(const struct options *opt, const char *cmdline)
 				(unsigned long long)rr[done].fails, rr[done].t.p50);
 		done++;
 	}
+	if (done == opt->runs)
+		snprintf(intr_why, sizeof(intr_why), "interrupted by a signal after all "
+			 "%u runs, while stopping the trigger and observers", done);
 	atomic_store(&phase, PHASE_QUIT);
 	pthread_barrier_wait(&bar_start);
 	for (unsigned int i = 0; i < nwalk; i++)
@@ -845,11 +1025,12 @@ int run_scenario(const struct options *opt, const char *cmdline)
 	obs_sum = observe_finish(obs, atomic_load(&ctl->events_total));
 	obs = NULL;
 
-	if (!why && done == opt->runs) {
+	if (!why && done == opt->runs && !gb_interrupted()) {
 		json_t *sum;
 
 		if (results_close(&res, "summary.csv", csv)) {
-			why = "cannot write summary.csv";
+			csv = NULL;
+			why = res.err;
 		} else {
 			csv = NULL;
 			printf("\ngupbench %s, %u pages/call, walkers on CPUs %s", wops->name,
@@ -867,14 +1048,28 @@ int run_scenario(const struct options *opt, const char *cmdline)
 			print_observers(obs_sum);
 			json_object_set_new(sum, "observers", obs_sum);
 			obs_sum = NULL;
-			results_write_json(&res, "summary.json", sum);
+			if (results_write_json(&res, "summary.json", sum))
+				why = res.err;
 			json_decref(sum);
 			if (note)
 				printf("note: %s\n", note);
 			printf("results: %s\n", res.dir);
-			status = "complete";
-			ret = 0;
+			if (!why) {
+				status = "complete";
+				ret = 0;
+			}
 		}
+	} else if (!why && done) {
+		/* interrupted: the runs done are kept and summarised as such */
+		json_t *sum = summarise_runs(opt, rr, done, false);
+
+		json_object_set_new(sum, "runs", json_integer(done));
+		json_object_set_new(sum, "runs_requested", json_integer(opt->runs));
+		json_object_set_new(sum, "interrupted", json_true());
+		json_object_set_new(sum, "observers", obs_sum);
+		obs_sum = NULL;
+		results_write_json(&res, "summary.json", sum);
+		json_decref(sum);
 	}
 out:
 	stop_triggers(&trig_thread, trig_th, &child);
@@ -882,20 +1077,43 @@ out:
 		obs_sum = observe_finish(obs, atomic_load(&ctl->events_total));
 	json_decref(obs_sum);
 	if (csv) {
-		fclose(csv);
+		/* the rows of the runs done are kept; no row: no file */
+		if (done)
+			results_close(&res, "summary.csv", csv);
+		else
+			results_abandon(&res, "summary.csv", csv);
+		csv = NULL;
 	}
-	if (!strcmp(status, "interrupted"))
-		ret = EXIT_INTERRUPTED;
-	if (ret && ret != EXIT_SKIPPED && why && strcmp(status, "interrupted"))
-		fprintf(stderr, "gupbench: error: %s\n", why);
 	sysstate_restore();
+	/* a signal at any point before this makes the directory "interrupted" */
+	if (gb_interrupted() && strcmp(status, "complete") && strcmp(status, "skipped")) {
+		status = "interrupted";
+		why = intr_why;
+		ret = EXIT_INTERRUPTED;
+	}
+	if (ret && ret != EXIT_SKIPPED && ret != EXIT_INTERRUPTED && why)
+		fprintf(stderr, "gupbench: error: %s\n", why);
+	if (res.err[0] && (!why || strcmp(why, res.err))) {
+		/* a write failed after the first files: name it, and the run failed */
+		fprintf(stderr, "gupbench: error: %s\n", res.err);
+		if (!strcmp(status, "complete")) {
+			status = "failed";
+			why = res.err;
+			ret = EXIT_RUN_FAILED;
+		}
+	}
 	json_object_set_new(res.manifest, "runs_completed", json_integer(done));
-	results_finish(&res, status, why);
+	if (results_finish(&res, status, why)) {
+		fprintf(stderr, "gupbench: error: %s\n", res.err);
+		if (!ret)
+			ret = EXIT_RUN_FAILED;
+	}
 	if (ret == EXIT_INTERRUPTED)
-		fprintf(stderr, "gupbench: interrupted; %s marked incomplete\n", res.dir);
+		fprintf(stderr, "gupbench: interrupted; %s marked incomplete (%s)\n",
+			res.dir, why);
 	free(wt);
 	free(rr);
-	sysstate_install_signals(NULL);
 	munmap(ctl, ctl_len);
+	ctl = NULL;
 	return ret;
 }

@@ -121,10 +121,15 @@ static int hu_setup(struct trigger *t)
 	h->base = mmap(want, PUD_SIZE_, PROT_READ | PROT_WRITE,
 		       MAP_SHARED | MAP_ANONYMOUS | MAP_HUGETLB | MAP_FIXED, -1, 0);
 	if (h->base == MAP_FAILED) {
+		int e = errno;
+
 		h->base = NULL;
-		snprintf(t->err, sizeof(t->err), "mmap 1 GiB MAP_HUGETLB: %s",
-			 strerror(errno));
-		return -1;
+		snprintf(t->err, sizeof(t->err), "mmap 1 GiB MAP_HUGETLB: %s%s",
+			 strerror(e), e == ENOMEM ? " (the free huge pages found "
+			 "before were taken meanwhile, or a hugetlb cgroup limit "
+			 "forbids the reservation)" : "");
+		/* not a failure of the run: the machine has no huge pages for it */
+		return e == ENOMEM ? 1 : -1;
 	}
 	/* the parent's fault allocates the PMD table children will share */
 	h->base[0] = 1;
@@ -136,7 +141,7 @@ static int hu_event(struct trigger *t, uint64_t *ns)
 	struct hu *h = t->priv;
 	unsigned int touch = t->opt->unshare_touch;
 	int status;
-	pid_t pid;
+	pid_t pid, self = getpid();
 
 	*h->slot = 0;
 	pid = fork();
@@ -147,6 +152,7 @@ static int hu_event(struct trigger *t, uint64_t *ns)
 	if (pid == 0) {
 		uint64_t t0, t1;
 
+		gb_forked_child(self);
 		prctl(PR_SET_NAME, gb_name_unshare);
 		for (unsigned int i = 0; i < touch; i++)
 			h->base[(size_t)i * (PUD_SIZE_ / touch)] += 1;

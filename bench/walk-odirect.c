@@ -17,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 #include <linux/fs.h>
@@ -95,6 +96,38 @@ static int make_pattern_file(const struct options *opt, char *reason, size_t len
 	return 0;
 }
 
+/*
+ * access() passes for root where no file can be made (/proc, sysfs, a
+ * full or read-only-in-effect filesystem): make and remove a small file
+ * with O_DIRECT the way od_probe() will, and look at the free space.
+ */
+static void probe_dir(const struct options *opt)
+{
+	char probe[PATH_MAX];
+	struct statvfs vf;
+	int fd, e;
+
+	snprintf(probe, sizeof(probe), "%s/gupbench-odirect-check.%d", opt->target,
+		 (int)getpid());
+	fd = open(probe, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0)
+		die_input("--target %s: cannot create a file in it: %s", opt->target,
+			  strerror(errno));
+	close(fd);
+	fd = open(probe, O_RDONLY | O_DIRECT | O_CLOEXEC);
+	e = errno;
+	unlink(probe);
+	if (fd < 0)
+		die_input("--target %s: no O_DIRECT on this filesystem: %s", opt->target,
+			  strerror(e));
+	close(fd);
+	if (!statvfs(opt->target, &vf) &&
+	    (unsigned long long)vf.f_bavail * vf.f_frsize < opt->target_size)
+		die_input("--target %s: %llu bytes free, the pattern file needs %zu "
+			  "(--target-size)", opt->target,
+			  (unsigned long long)vf.f_bavail * vf.f_frsize, opt->target_size);
+}
+
 /* Bad targets are bad input (exit 2, before any results exist). */
 static void od_check(const struct options *opt)
 {
@@ -133,6 +166,7 @@ static void od_check(const struct options *opt)
 		die_input("--target-size %zu is smaller than one call", opt->target_size);
 	if (access(opt->target, W_OK | X_OK))
 		die_input("--target %s: not writable: %s", opt->target, strerror(errno));
+	probe_dir(opt);
 }
 
 static int od_probe(const struct options *opt, char *reason, size_t len)

@@ -14,6 +14,8 @@
 #include <string.h>
 
 const struct cs_metric_info cs_run_metrics[CS_NRUN_METRICS] = {
+	[CS_U_NSPC] = { "untimed_ns_per_call", "untimed ns/call per thread", "ns" },
+	[CS_U_SHARE] = { "untimed_cpu_share", "walker CPU share (untimed)", "fraction" },
 	[CS_W_P50]  = { "walker_p50",  "GUP-fast latency p50", "ns" },
 	[CS_W_P90]  = { "walker_p90",  "GUP-fast latency p90", "ns" },
 	[CS_W_P99]  = { "walker_p99",  "GUP-fast latency p99", "ns" },
@@ -269,6 +271,107 @@ int cs_shift_test(const double *x, size_t nx, const double *y, size_t ny,
 	return 0;
 }
 
+static int log_mean_var(const double *x, size_t n, double *m, double *v)
+{
+	double s = 0, ss = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!isfinite(x[i]) || x[i] <= 0)
+			return -1;
+	for (size_t i = 0; i < n; i++)
+		s += log(x[i]);
+	*m = s / (double)n;
+	for (size_t i = 0; i < n; i++)
+		ss += (log(x[i]) - *m) * (log(x[i]) - *m);
+	*v = n > 1 ? ss / (double)(n - 1) : NAN;
+	return 0;
+}
+
+static void ratio_ci(struct cs_ratio *r, double conf)
+{
+	double tc, tp;
+
+	r->change = exp(r->d) - 1;
+	if (!r->ci)
+		return;
+	tc = gsl_cdf_tdist_Pinv(1 - (1 - conf) / 2, r->df);
+	tp = gsl_cdf_tdist_Pinv(0.80, r->df);
+	r->lo = exp(r->d - tc * r->se) - 1;
+	r->hi = exp(r->d + tc * r->se) - 1;
+	r->mde = exp((tc + tp) * r->se) - 1;
+	if (r->se > 0) {
+		r->t = r->d / r->se;
+		r->p = 2 * gsl_cdf_tdist_Q(fabs(r->t), r->df);
+	} else {
+		r->t = r->d == 0 ? 0 : copysign(INFINITY, r->d);
+		r->p = r->d == 0 ? 1 : 0;
+	}
+	if (r->p > 1)
+		r->p = 1;
+}
+
+static void ratio_init(struct cs_ratio *r, size_t nx, size_t ny, bool paired)
+{
+	memset(r, 0, sizeof(*r));
+	r->nx = nx;
+	r->ny = ny;
+	r->paired = paired;
+	r->change = r->lo = r->hi = r->d = r->se = r->df = r->t = r->p = r->mde = NAN;
+}
+
+int cs_welch_log(const double *x, size_t nx, const double *y, size_t ny,
+		 double conf, struct cs_ratio *r)
+{
+	double mx, my, vx, vy;
+
+	ratio_init(r, nx, ny, false);
+	if (!nx || !ny || !(conf > 0 && conf < 1) ||
+	    log_mean_var(x, nx, &mx, &vx) || log_mean_var(y, ny, &my, &vy))
+		return -1;
+	r->d = my - mx;
+	if (nx >= 2 && ny >= 2) {
+		double a = vx / (double)nx, b = vy / (double)ny;
+
+		r->ci = true;
+		r->se = sqrt(a + b);
+		/* Welch-Satterthwaite; both variances 0: the pooled df */
+		r->df = a + b > 0 ? (a + b) * (a + b) /
+			(a * a / (double)(nx - 1) + b * b / (double)(ny - 1)) :
+			(double)(nx + ny - 2);
+	}
+	ratio_ci(r, conf);
+	return 0;
+}
+
+int cs_paired_log(const double *x, const double *y, size_t n, double conf,
+		  struct cs_ratio *r)
+{
+	double *q, m, v;
+	int rc;
+
+	ratio_init(r, n, n, true);
+	if (!n || !(conf > 0 && conf < 1))
+		return -1;
+	q = malloc(n * sizeof(*q));
+	if (!q)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		q[i] = isfinite(x[i]) && isfinite(y[i]) && x[i] > 0 && y[i] > 0 ?
+		       y[i] / x[i] : NAN;
+	rc = log_mean_var(q, n, &m, &v);
+	free(q);
+	if (rc)
+		return -1;
+	r->d = m;
+	if (n >= 2) {
+		r->ci = true;
+		r->se = sqrt(v / (double)n);
+		r->df = (double)(n - 1);
+	}
+	ratio_ci(r, conf);
+	return 0;
+}
+
 /* ---- JSON readers -------------------------------------------------------- */
 
 static bool num(const json_t *o, const char *key, double *v)
@@ -320,6 +423,42 @@ static int hist_metrics(const json_t *part, const char *what, double *p50,
 	return rc;
 }
 
+/*
+ * A count or rate: absent is fine (the caller decides), present must be a
+ * finite number >= 0. Returns -1 with "@part.@key ..." in @err otherwise.
+ */
+static int count_ok(const json_t *o, const char *part, const char *key,
+		    char *err, size_t len)
+{
+	const json_t *j = json_object_get(o, key);
+	const char *dot = part[0] ? "." : "";
+
+	if (!j || (json_is_null(j) && !part[0]))
+		return 0;
+	if (!json_is_number(j) || !isfinite(json_number_value(j)))
+		return fail(err, len, "field %s%s%s is not a finite number", part, dot, key);
+	if (json_number_value(j) < 0)
+		return fail(err, len, "field %s%s%s is negative (%g)", part, dot, key,
+			    json_number_value(j));
+	return 0;
+}
+
+static int counts_ok(const json_t *run, char *err, size_t len)
+{
+	static const char *const tkeys[] = { "calls", "calls_per_s", "duration_s" };
+	static const char *const trkeys[] = { "events", "failed_events", "events_per_s" };
+	const json_t *t = json_object_get(run, "timed"), *u = json_object_get(run, "untimed");
+	const json_t *tr = json_object_get(run, "trigger");
+
+	for (int i = 0; i < 3; i++)
+		if ((json_is_object(t) && count_ok(t, "timed", tkeys[i], err, len)) ||
+		    (json_is_object(u) && count_ok(u, "untimed", tkeys[i], err, len)) ||
+		    (json_is_object(tr) && count_ok(tr, "trigger", trkeys[i], err, len)))
+			return -1;
+	return count_ok(run, "", "untimed_ns_per_call", err, len) ||
+	       count_ok(run, "", "untimed_cpu_share", err, len);
+}
+
 int cs_run_from_json(const json_t *run, struct cs_run *r, char *err, size_t len)
 {
 	const json_t *timed, *untimed, *trig;
@@ -328,6 +467,8 @@ int cs_run_from_json(const json_t *run, struct cs_run *r, char *err, size_t len)
 	memset(r, 0, sizeof(*r));
 	if (!json_is_object(run))
 		return fail(err, len, "not a JSON object");
+	if (counts_ok(run, err, len))
+		return -1;
 	timed = json_object_get(run, "timed");
 	if (!json_is_object(timed))
 		return fail(err, len, "no \"timed\" object");
@@ -341,9 +482,22 @@ int cs_run_from_json(const json_t *run, struct cs_run *r, char *err, size_t len)
 	r->have[CS_W_CPS] = true;
 	untimed = json_object_get(run, "untimed");
 	if (untimed && !json_is_null(untimed)) {
+		double d, c;
+		const json_t *th = json_object_get(timed, "threads");
+
 		if (!num(untimed, "calls_per_s", &v[CS_U_CPS]))
 			return fail(err, len, "untimed: no numeric \"calls_per_s\"");
 		r->have[CS_U_CPS] = true;
+		if (num(run, "untimed_ns_per_call", &v[CS_U_NSPC]))
+			r->have[CS_U_NSPC] = v[CS_U_NSPC] > 0;
+		else if (num(untimed, "duration_s", &d) && num(untimed, "calls", &c) && c > 0 &&
+			 json_is_array(th) && json_array_size(th)) {
+			/* older files: derived the way the runner computes it */
+			v[CS_U_NSPC] = d * 1e9 * (double)json_array_size(th) / c;
+			r->have[CS_U_NSPC] = v[CS_U_NSPC] > 0;
+		}
+		if (num(run, "untimed_cpu_share", &v[CS_U_SHARE]))
+			r->have[CS_U_SHARE] = v[CS_U_SHARE] > 0;
 	}
 	trig = json_object_get(run, "trigger");
 	if (trig && !json_is_null(trig)) {
@@ -490,7 +644,7 @@ int cs_observers_from_json(const json_t *obs, struct cs_once *o, char *err, size
 
 int cs_manifest_from_json(const json_t *m, struct cs_manifest *mf, char *err, size_t len)
 {
-	const json_t *opt, *sk;
+	const json_t *opt, *sk, *u;
 	double v;
 
 	memset(mf, 0, sizeof(*mf));
@@ -537,5 +691,23 @@ int cs_manifest_from_json(const json_t *m, struct cs_manifest *mf, char *err, si
 		return fail(err, len, "manifest: options has no valid \"pages\"");
 	mf->pages = (long)v;
 	mf->inject_ns = num(opt, "inject_ns", &v) ? v : 0;
+	mf->inject_measured_ns = num(json_object_get(m, "inject"), "measured_ns", &v) ? v : 0;
+	mf->round = -1;
+	u = json_object_get(m, "unit");
+	if (u && !json_is_null(u)) {
+		const json_t *rj;
+
+		if (!json_is_object(u))
+			return fail(err, len, "manifest: \"unit\" is not an object");
+		str(u, "invocation_id", mf->invocation_id, sizeof(mf->invocation_id));
+		str(u, "boot_id", mf->boot_id, sizeof(mf->boot_id));
+		str(u, "order", mf->order, sizeof(mf->order));
+		rj = json_object_get(u, "round");
+		if (json_is_integer(rj) && json_integer_value(rj) >= 0 &&
+		    json_integer_value(rj) <= 1000000)
+			mf->round = (long)json_integer_value(rj);
+		else if (rj && !json_is_null(rj))
+			return fail(err, len, "manifest: unit.round is neither null nor a round number");
+	}
 	return 0;
 }

@@ -45,9 +45,38 @@ struct cs_shift {
 int cs_shift_test(const double *x, size_t nx, const double *y, size_t ny,
 		  double conf, struct cs_shift *r);
 
+/*
+ * Unit-level comparison: one value per unit of replication (an invocation,
+ * or a boot) per side, compared on the log scale, so the change is a ratio
+ * and its CI is exp(d +- t * SE) - 1:
+ *  - Welch: d = mean(log y) - mean(log x), SE = sqrt(sx^2/nx + sy^2/ny),
+ *    Welch-Satterthwaite df;
+ *  - paired (one unit of each side per interleaving round): d = mean of the
+ *    per-round log ratios log(y_i / x_i), SE = sd / sqrt(n), df = n - 1.
+ * p is the two-sided t p-value; the minimum detectable effect at 80% power
+ * and two-sided 5% is (t_{0.975,df} + t_{0.80,df}) * SE (on the log scale).
+ * With fewer than two units on a side (two pairs when paired) there is no
+ * between-unit variance: only the point change is given (ci == false).
+ */
+struct cs_ratio {
+	size_t nx, ny;		/* units (pairs when paired: nx == ny) */
+	bool paired, ci;
+	double change;		/* exp(d) - 1 */
+	double lo, hi;		/* CI of the change; NAN without ci */
+	double d, se, df, t, p;	/* log scale; NAN without ci */
+	double mde;		/* exp((t_{1-a/2} + t_{0.80}) * SE) - 1; NAN without ci */
+};
+/* 0, or -1 when a side is empty or a value is not finite and > 0. */
+int cs_welch_log(const double *x, size_t nx, const double *y, size_t ny,
+		 double conf, struct cs_ratio *r);
+int cs_paired_log(const double *x, const double *y, size_t n, double conf,
+		  struct cs_ratio *r);
+
 /* ---- results readers ---------------------------------------------------- */
 
 enum cs_run_metric {
+	CS_U_NSPC,	/* primary: untimed ns per call per walker thread */
+	CS_U_SHARE,	/* walker CPU time / wall time in the untimed phase */
 	CS_W_P50, CS_W_P90, CS_W_P99, CS_W_P999, CS_W_MAX, CS_W_MEAN,
 	CS_W_CPS, CS_U_CPS,
 	CS_T_P50, CS_T_P99, CS_T_MAX, CS_T_MEAN, CS_T_EPS,
@@ -72,7 +101,12 @@ struct cs_run {
 	double v[CS_NRUN_METRICS];
 	bool have[CS_NRUN_METRICS];
 };
-/* One run-NNN.json. Walker values come from its histogram (hist_from_json). */
+/*
+ * One run-NNN.json. Walker values come from its histogram (hist_from_json);
+ * untimed ns/call from "untimed_ns_per_call", or for older files
+ * untimed duration_s * 1e9 * threads / calls. A count or rate that is
+ * negative or not a finite number is an error naming the field.
+ */
 int cs_run_from_json(const json_t *run, struct cs_run *r, char *err, size_t len);
 
 struct cs_once {
@@ -93,6 +127,10 @@ struct cs_manifest {
 	char walker[32], trigger[32], trigger_mm[16], skip_reason[256];
 	long cpus, pages, runs_completed;
 	double inject_ns;
+	double inject_measured_ns;	/* manifest inject.measured_ns; 0 without */
+	/* "unit": empty strings / round -1 when absent (older files) */
+	char invocation_id[80], boot_id[80], order[128];
+	long round;
 };
 int cs_manifest_from_json(const json_t *m, struct cs_manifest *mf, char *err, size_t len);
 

@@ -9,37 +9,59 @@ void hist_reset(struct hist *h)
 {
 	memset(h, 0, sizeof(*h));
 	h->min = UINT64_MAX;
+	h->sub_bits = HIST_SUB_BITS;
+}
+
+unsigned int hist_nbuckets_bits(unsigned int bits)
+{
+	return (1u << bits) + (HIST_MAX_EXP - bits) * (1u << bits);
+}
+
+unsigned int hist_index_bits(uint64_t ns, unsigned int bits)
+{
+	unsigned int e, sub = 1u << bits;
+
+	if (ns < sub)
+		return (unsigned int)ns;
+	e = 63 - __builtin_clzll(ns);
+	if (e >= HIST_MAX_EXP)
+		return hist_nbuckets_bits(bits) - 1;
+	return sub + (e - bits) * sub + (unsigned int)((ns >> (e - bits)) - sub);
+}
+
+uint64_t hist_bucket_lower_bits(unsigned int idx, unsigned int bits)
+{
+	unsigned int g, s, sub = 1u << bits;
+
+	if (idx < sub)
+		return idx;
+	g = (idx - sub) / sub;
+	s = (idx - sub) % sub;
+	return (uint64_t)(sub + s) << g;
+}
+
+uint64_t hist_bucket_width_bits(unsigned int idx, unsigned int bits)
+{
+	unsigned int sub = 1u << bits;
+
+	if (idx < sub)
+		return 1;
+	return 1ull << ((idx - sub) / sub);
 }
 
 unsigned int hist_index(uint64_t ns)
 {
-	unsigned int e;
-
-	if (ns < HIST_SUB)
-		return (unsigned int)ns;
-	e = 63 - __builtin_clzll(ns);
-	if (e >= HIST_MAX_EXP)
-		return HIST_BUCKETS - 1;
-	return HIST_SUB + (e - HIST_SUB_BITS) * HIST_SUB +
-	       (unsigned int)((ns >> (e - HIST_SUB_BITS)) - HIST_SUB);
+	return hist_index_bits(ns, HIST_SUB_BITS);
 }
 
 uint64_t hist_bucket_lower(unsigned int idx)
 {
-	unsigned int g, sub;
-
-	if (idx < HIST_SUB)
-		return idx;
-	g = (idx - HIST_SUB) / HIST_SUB;
-	sub = (idx - HIST_SUB) % HIST_SUB;
-	return (uint64_t)(HIST_SUB + sub) << g;
+	return hist_bucket_lower_bits(idx, HIST_SUB_BITS);
 }
 
 uint64_t hist_bucket_width(unsigned int idx)
 {
-	if (idx < HIST_SUB)
-		return 1;
-	return 1ull << ((idx - HIST_SUB) / HIST_SUB);
+	return hist_bucket_width_bits(idx, HIST_SUB_BITS);
 }
 
 void hist_merge(struct hist *dst, const struct hist *src)
@@ -55,31 +77,40 @@ void hist_merge(struct hist *dst, const struct hist *src)
 		dst->max = src->max;
 }
 
+/* the layout of @h; one that was zeroed instead of hist_reset(): current */
+static unsigned int layout(const struct hist *h)
+{
+	return h->sub_bits >= 1 && h->sub_bits <= HIST_SUB_BITS ?
+	       (unsigned int)h->sub_bits : HIST_SUB_BITS;
+}
+
 double hist_percentile(const struct hist *h, double p)
 {
-	uint64_t rank, seen = 0;
+	unsigned int bits = layout(h), nb = hist_nbuckets_bits(bits);
+	double q, seen = 0, v = (double)h->max;
 
 	if (!h->count)
 		return 0;
-	rank = (uint64_t)ceil(p / 100.0 * (double)h->count);
-	if (rank < 1)
-		rank = 1;
-	if (rank > h->count)
-		rank = h->count;
-	for (unsigned int i = 0; i < HIST_BUCKETS; i++) {
-		seen += h->b[i];
-		if (seen >= rank) {
-			double lo = (double)hist_bucket_lower(i);
-			double mid = lo + (double)(hist_bucket_width(i) - 1) / 2.0;
+	q = p / 100.0 * (double)h->count;	/* continuous rank */
+	if (q < 0)
+		q = 0;
+	for (unsigned int i = 0; i < nb; i++) {
+		double n = (double)h->b[i];
 
-			if (mid < (double)h->min)
-				mid = (double)h->min;
-			if (mid > (double)h->max)
-				mid = (double)h->max;
-			return mid;
+		if (n && seen + n >= q) {
+			double frac = (q - seen) / n;
+
+			v = (double)hist_bucket_lower_bits(i, bits) +
+			    frac * (double)hist_bucket_width_bits(i, bits);
+			break;
 		}
+		seen += n;
 	}
-	return (double)h->max;
+	if (v < (double)h->min)
+		v = (double)h->min;
+	if (v > (double)h->max)
+		v = (double)h->max;
+	return v;
 }
 
 double hist_mean(const struct hist *h)
@@ -89,14 +120,15 @@ double hist_mean(const struct hist *h)
 
 json_t *hist_to_json(const struct hist *h)
 {
+	unsigned int bits = layout(h), nb = hist_nbuckets_bits(bits);
 	json_t *b = json_array();
 
-	for (unsigned int i = 0; i < HIST_BUCKETS; i++)
+	for (unsigned int i = 0; i < nb; i++)
 		if (h->b[i])
 			json_array_append_new(b, json_pack("[II]",
-				(json_int_t)hist_bucket_lower(i), (json_int_t)h->b[i]));
+				(json_int_t)hist_bucket_lower_bits(i, bits), (json_int_t)h->b[i]));
 	return json_pack("{s:s, s:i, s:I, s:I, s:I, s:I, s:I, s:o}",
-			 "unit", "ns", "sub_bucket_bits", HIST_SUB_BITS,
+			 "unit", "ns", "sub_bucket_bits", (int)bits,
 			 "count", (json_int_t)h->count, "sum", (json_int_t)h->sum,
 			 "min", (json_int_t)(h->count ? h->min : 0),
 			 "max", (json_int_t)h->max,
@@ -120,7 +152,7 @@ int hist_from_json(const json_t *j, struct hist *h, char *err, size_t errlen)
 		snprintf(err, errlen, "histogram: %s", jerr.text);
 		return -1;
 	}
-	if (bits != HIST_SUB_BITS || !json_is_array(buckets) || count < 0 ||
+	if ((bits != HIST_SUB_BITS && bits != HIST_OLD_SUB_BITS) || !json_is_array(buckets) || count < 0 ||
 	    sum < 0 || min < 0 || max < min) {
 		snprintf(err, errlen, "histogram: inconsistent header");
 		return -1;
@@ -134,8 +166,8 @@ int hist_from_json(const json_t *j, struct hist *h, char *err, size_t errlen)
 			snprintf(err, errlen, "histogram: bad bucket %zu", i);
 			return -1;
 		}
-		idx = hist_index((uint64_t)lo);
-		if (hist_bucket_lower(idx) != (uint64_t)lo) {
+		idx = hist_index_bits((uint64_t)lo, (unsigned int)bits);
+		if (hist_bucket_lower_bits(idx, (unsigned int)bits) != (uint64_t)lo) {
 			snprintf(err, errlen, "histogram: %lld is not a bucket bound",
 				 (long long)lo);
 			return -1;
@@ -148,6 +180,7 @@ int hist_from_json(const json_t *j, struct hist *h, char *err, size_t errlen)
 			 (unsigned long long)total, (long long)count);
 		return -1;
 	}
+	h->sub_bits = (uint64_t)bits;
 	h->count = count;
 	h->sum = sum;
 	h->min = count ? (uint64_t)min : UINT64_MAX;

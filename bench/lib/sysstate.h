@@ -26,9 +26,16 @@ void sysstate_restore(void);
 int sysstate_pending(void);
 
 /*
- * SIGINT/SIGTERM set *@flag; a second signal restores the settings and
- * exits at once with status 130.
+ * SIGINT/SIGTERM/SIGHUP are counted (sysstate_signals()) and set *@flag
+ * (may be NULL). The first and second signal only count: the caller
+ * stops after the first and cuts its wind-down short after the second,
+ * still writing its results and restoring the settings. A third signal
+ * restores the settings in the handler and exits at once with status 130
+ * (for a caller that is stuck). Installing resets the count.
  */
 void sysstate_install_signals(volatile sig_atomic_t *flag);
+
+/* SIGINT/SIGTERM/SIGHUP received since sysstate_install_signals(). */
+int sysstate_signals(void);
 
 #endif

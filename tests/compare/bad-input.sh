@@ -1,6 +1,7 @@
 #!/bin/bash
-# gupbench compare: A/A on committed sample results, and bad input (every
-# case: exit 2 and a one-line message naming the problem; never a crash),
+# gupbench compare: a real A/A on committed interleaved runs, and bad input
+# (every case: exit 2 and a one-line message naming the problem; never a
+# crash), stated conditions (old files without unit ids, one unit a side),
 # or a row marked "missing" for a metric present on one side only.
 # usage: bad-input.sh GUPBENCH DATA_DIR
 set -u
@@ -11,21 +12,24 @@ trap 'rm -rf "$T"' EXIT
 fail=0
 PY=/usr/bin/python3
 
-# A/A: a set against itself: every per-run metric "~", change 0, exit 0
-"$G" compare "$S/baseline" "$S/baseline" --format json >"$T/aa.json" || { echo "FAIL: A/A exit $?"; exit 1; }
+# A real A/A: two sets of separate invocations of the same command, run
+# interleaved by scripts/interleave on the 2-CPU VM (data/aa: baseline and
+# aa, 5 rounds of 2 runs each): paired by round, the CI of the primary
+# metric and of p50 must cover 0. (A set against itself cannot fail and is
+# not a test.)
+"$G" compare "$DATA/aa/baseline" "$DATA/aa/aa" --format json >"$T/aa.json" || { echo "FAIL: A/A exit $?"; exit 1; }
 $PY - "$T/aa.json" <<'PY' || fail=1
 import json, sys
 d = json.load(open(sys.argv[1]))
-n = 0
-for c in d["comparisons"]:
-    assert c["status"] == "compared", c["status"]
-    for r in c["metrics"]:
-        if r["kind"] == "per-run":
-            assert r["mark"] == "~" and r["shift"] == 0 and r["p"] == 1, r
-            n += 1
-        else:
-            assert r["mark"] == "single" and r["shift"] == 0, r
-print("ok: A/A of a set with itself: %d per-run metrics, no difference" % n)
+(c,) = d["comparisons"]
+assert c["status"] == "compared" and c["unit"] == "invocation", c["status"]
+assert c["base_units"] == 5 and c["other_units"] == 5, (c["base_units"], c["other_units"])
+for r in c["metrics"]:
+    if r["metric"] in ("untimed_ns_per_call", "walker_p50"):
+        lo, hi = r["change_ci_pct"]
+        assert r["paired"] and lo <= 0 <= hi and r["mark"] == "~", r
+        print("ok: A/A %s: %+.2f%% [%+.2f%%, %+.2f%%] p %.3f %s (%s)" % (
+            r["metric"], r["change_pct"], lo, hi, r["p"], r["mark"], r["test"]))
 PY
 
 expect2() { # name pattern args...
@@ -45,6 +49,18 @@ expect2() { # name pattern args...
 	echo "ok: $name: $(cat "$T/err")"
 }
 fresh() { rm -rf "$T/o"; cp -r "$S/inject3pct" "$T/o"; }
+setfield() { # run-file dotted.field value(JSON)
+	$PY - "$@" <<'PY'
+import json, sys
+f, path, val = sys.argv[1], sys.argv[2].split("."), json.loads(sys.argv[3])
+j = json.load(open(f))
+o = j
+for k in path[:-1]:
+    o = o[k]
+o[path[-1]] = val
+json.dump(j, open(f, "w"))
+PY
+}
 one_run_dir() { ls -d "$T"/o/*/ | head -1; }
 
 expect2 "missing folder" "no such results directory" "$S/baseline" "$T/nonexistent"
@@ -78,6 +94,38 @@ fresh; for m in "$T"/o/*/manifest.json; do sed -i 's/"cpus_online_count": *[0-9]
 expect2 "different CPU count" "different machine" "$S/baseline" "$T/o"
 expect2 "bad format" "format" "$S/baseline" "$S/baseline" --format xml
 expect2 "one set only" "need a BASE" "$S/baseline"
+
+# counts and rates must be finite and >= 0: exit 2 naming file and field
+for c in "timed.calls -5" "timed.calls_per_s -1.5" "untimed.calls -1" "untimed.calls_per_s \"NaN\"" \
+	 "untimed_ns_per_call \"inf\"" "timed.duration_s null"; do
+	set -- $c
+	fresh; d=$(one_run_dir); setfield "$d/run-003.json" "$1" "$2"
+	expect2 "$1 = $2" "run-003.json: field $1 is" "$S/baseline" "$T/o"
+done
+fresh; d=$(ls -d "$T"/o/*collapse*/ | head -1); setfield "$d/run-002.json" trigger.events -3
+expect2 "trigger.events = -3" "run-002.json: field trigger.events is negative" "$S/baseline" "$T/o"
+fresh; d=$(ls -d "$T"/o/*collapse*/ | head -1); setfield "$d/run-002.json" trigger.events_per_s '"-Infinity"'
+expect2 "trigger.events_per_s = -Infinity" "field trigger.events_per_s is not a finite number" "$S/baseline" "$T/o"
+
+# stated, not refused: old files without unit ids; one unit a side
+"$G" compare "$S/baseline" "$S/inject3pct" >"$T/out" 2>"$T/err"
+rc=$?
+if [ $rc -eq 0 ] && grep -q "unit ids missing in BASE and OTHER: each run directory is a unit" "$T/out"; then
+	echo "ok: old files: $(grep -m1 'unit ids missing' "$T/out")"
+else
+	echo "FAIL: old files without unit ids: exit $rc"; cat "$T/err"; fail=1
+fi
+mkdir -p "$T/one/b" "$T/one/o"
+cp -r "$S"/baseline/20261126T010552Z-vmsplice "$T/one/b/"
+cp -r "$S"/inject3pct/20261126T010610Z-vmsplice "$T/one/o/"
+"$G" compare "$T/one/b" "$T/one/o" >"$T/out" 2>"$T/err"
+rc=$?
+if [ $rc -eq 0 ] && grep -q "between-unit variance unknown: 1 unit (invocation) per side" "$T/out" &&
+   grep -q "(no interval)" "$T/out" && ! grep -qE '\[[-+][0-9.]+%, [-+][0-9.]+%\]' "$T/out"; then
+	echo "ok: one unit a side: no interval: $(grep -m1 'between-unit' "$T/out")"
+else
+	echo "FAIL: one unit a side: exit $rc"; cat "$T/out" "$T/err"; fail=1
+fi
 
 # a metric on one side only: OTHER's trigger scenario without trigger data
 fresh

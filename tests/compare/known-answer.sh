@@ -1,95 +1,149 @@
 #!/bin/bash
-# Known answer and A/A on this machine (real runs, ~40 s):
-#   baseline     vmsplice -p 256 with --inject-ns N0
-#   baseline-aa  the same again                       -> no difference proven
-#   inject1pct   --inject-ns N1, real extra delay ~1% -> CI holds the known %
-#   inject3pct   --inject-ns N3, real extra delay ~3% -> CI holds it, and "*"
-# --inject-ns N adds timer_spin_ns(N), whose real length moves in steps of
-# one timer loop (~15-20 ns in this VM) plus a fixed cost, so N is not the
-# added time. spin_cal measures the real added time per N on the walker CPU
-# and N1/N3 are the values whose real extra delay over N0 is closest to 1%
-# and 3% of the baseline p50; that measured extra delay is the known answer.
-# The four sets are run interleaved, ROUNDS rounds of RUNS runs each (order
-# rotated per round), so that slow drift of this VM hits every set alike;
-# compare pools the invocations of one scenario within a set.
-# usage: known-answer.sh GUPBENCH SPIN_CAL [OUTDIR]
+# Known answer and a real A/A for gupbench compare, from real interleaved
+# runs on this machine (scripts/interleave; about 60-90 s):
+#   baseline  vmsplice -p 8                    \
+#   aa        the same, separate invocations    | one invocation of each per
+#   inject1   --inject-ns N1 (~ +1% untimed)    | round, randomised balanced
+#   inject3   --inject-ns N3 (~ +3% untimed)   /  order, paired by round
+# N1, N3 come from a short pilot baseline invocation: 1% and 3% of its
+# untimed ns/call. The known answer of each set is the delay the runner
+# measured in-process (manifest inject.measured_ns, averaged over the set's
+# invocations, minus baseline's) divided by the baseline's value of the
+# metric (geometric mean of its units), for the primary metric (untimed
+# ns/call per thread) and for GUP-fast p50. Asserted per metric:
+#   - the CI of inject1 and inject3 covers the known value, the A/A CI
+#     covers 0 (6 coverage checks: each at the Bonferroni level 1-0.05/6,
+#     so the family-wise false-fail rate stays 5%; the 95% CI is printed);
+#   - the 95% CI half-width is <= 1/3 of the injected effect;
+#   - inject1 and inject3 are significant (*) (the A/A's "covers 0" is
+#     its coverage check above).
+# When the measured noise makes the half-width target unreachable in the
+# time budget (KA_BUDGET_S, default 75 s of runs), the reachable checks are
+# still made and a failure among them fails; otherwise the test SKIPs
+# (77) with the measured MDE and half-width as the reason. The untimed
+# ns/call is wall time: when the walker had < 90% of its CPU (other load,
+# run's untimed_cpu_share) a fixed delay shows up scaled by 1/share, and
+# the delay loop's real length in the walker drifts from the start-up
+# measurement, so the known answers do not hold; the inject checks are
+# then printed, not asserted (KA_ASSERT_UNDER_LOAD=1 asserts them anyway),
+# the A/A is still asserted, and the reason (the measured share) is given.
+# KA_RESULTS=OUT evaluates an earlier run's OUT again without running.
+# KA_KNOWN_SCALE=2 multiplies the known answers by 2 (the known value off by
+# the effect size): the test must then fail.
+# usage: known-answer.sh GUPBENCH INTERLEAVE [OUTDIR]
 set -u
-G=$1 CAL=$2
+G=$1 IL=$2
 OUT=${3:-$(mktemp -d /tmp/gupbench-ka.XXXXXX)}
-RUNS=${RUNS:-3} ROUNDS=${ROUNDS:-4} T=${T:-0.2} PAGES=${PAGES:-256} N0=${N0:-106}
+PAGES=${PAGES:-8} T=${T:-0.1} RUNS=${RUNS:-2} BUDGET=${KA_BUDGET_S:-75}
+SCALE=${KA_KNOWN_SCALE:-1}
 PY=/usr/bin/python3
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (gupbench pins and raises limits)"; exit 77; }
-[ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ] || { echo "SKIP: needs 2 CPUs"; exit 77; }
+$PY -c 'import scipy' 2>/dev/null || { echo "SKIP: needs python3-scipy (apt-get install -y python3-scipy)"; exit 77; }
+[ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ] || { echo "SKIP: needs 2 CPUs (walker on its own CPU)"; exit 77; }
 mkdir -p "$OUT"
-run() { # variant inject
-	"$G" vmsplice -p "$PAGES" -r "$RUNS" -T "$T" --no-bpftrace --inject-ns "$2" \
-		--variant "$1" -o "$OUT/$1" -q >"$OUT/$1.log" 2>&1 || { cat "$OUT/$1.log"; exit 1; }
-	sleep 1	# distinct time-stamped directory names
-}
-run baseline "$N0"
-B=$($PY -c 'import json,glob,sys; print(json.load(open(glob.glob(sys.argv[1]+"/baseline/*/summary.json")[0]))["walker_p50"]["median"])' "$OUT")
-cpu=$($PY -c 'import json,glob,sys; print(json.load(open(glob.glob(sys.argv[1]+"/baseline/*/manifest.json")[0]))["options"]["walker_cpus"].split(",")[0].split("-")[0])' "$OUT")
-"$CAL" "$cpu" $(seq $((N0 - 4)) 4 $((N0 + 600))) >"$OUT/spin-cal.json" || exit 1
-read -r N1 E1 N3 E3 < <($PY - "$OUT/spin-cal.json" "$N0" "$B" <<'PY'
-import json, sys
-cal = {int(k): v["trimmed_mean_ns"] for k, v in json.load(open(sys.argv[1])).items()}
-n0, b = int(sys.argv[2]), float(sys.argv[3])
-# the spin's real length moves in steps; an N at the edge of a step is
-# unstable, so only N whose neighbours (N-4, N+4) take the same time are used
-flat = [k for k in cal if k - 4 in cal and k + 4 in cal
-        and abs(cal[k - 4] - cal[k]) < 1.0 and abs(cal[k + 4] - cal[k]) < 1.0]
-out = []
-for pct in (1, 3):
-    n = min(flat or cal, key=lambda k: abs(cal[k] - cal[n0] - b * pct / 100))
-    out += [n, 100 * (cal[n] - cal[n0]) / b]
-print(*out)
+args="vmsplice -p $PAGES -r $RUNS -T $T --warmup 0 --no-bpftrace"
+
+if [ -n "${KA_RESULTS:-}" ]; then	# evaluate an earlier run's results again
+	OUT=$KA_RESULTS
+	[ -s "$OUT/compare/compare.json" ] || { echo "FAIL: $OUT/compare/compare.json missing"; exit 1; }
+	echo "evaluating $OUT again (KA_KNOWN_SCALE=$SCALE)"
+else
+t0=$(date +%s%N)
+"$G" $args --variant pilot -o "$OUT/pilot" -q >"$OUT/pilot.log" 2>&1 || {
+	rc=$?; cat "$OUT/pilot.log"; echo "FAIL: pilot invocation exited $rc"; exit 1; }
+t1=$(date +%s%N)
+read -r N1 N3 R U0 < <($PY - "$OUT/pilot" "$(( (t1 - t0) / 1000000 ))" "$BUDGET" <<'PY'
+import glob, json, sys
+s = json.load(open(glob.glob(sys.argv[1] + "/*/summary.json")[0]))
+u0 = s["untimed_ns_per_call"]["median"]
+ms, budget = int(sys.argv[2]), float(sys.argv[3])
+# 4 sets a round; at least 6 rounds, at most 30
+rounds = max(6, min(30, int(budget * 1000 / (4 * max(ms, 300)))))
+print(max(1, round(0.01 * u0)), max(1, round(0.03 * u0)), rounds, "%.1f" % u0)
 PY
 )
-echo "baseline p50 $B ns with inject $N0; inject $N1 adds ${E1}% and inject $N3 adds ${E3}% (spin_cal, CPU $cpu)"
-order=("inject1pct $N1" "inject3pct $N3" "baseline-aa $N0" "baseline $N0")
-for ((r = 0; r < ROUNDS; r++)); do
-	for ((i = 0; i < 4; i++)); do
-		v=${order[(i + r) % 4]}
-		[ "$r" = 0 ] && [ "${v%% *}" = baseline ] && continue	# pilot was round 0
-		run $v
-	done
-done
-"$G" compare "$OUT/baseline" "$OUT/baseline-aa" "$OUT/inject1pct" "$OUT/inject3pct" \
+[ -n "${R:-}" ] || { echo "FAIL: cannot read the pilot's summary.json"; exit 1; }
+echo "pilot: untimed ns/call $U0 -> inject1 $N1 ns, inject3 $N3 ns; $R rounds of 4 invocations ($args)"
+
+"$IL" -o "$OUT/il" --rounds "$R" baseline="$args" aa="$args" \
+	inject1="$args --inject-ns $N1" inject3="$args --inject-ns $N3" 2>"$OUT/interleave.log" >/dev/null || {
+	rc=$?; tail -5 "$OUT/interleave.log"; echo "FAIL: interleave exited $rc"; exit 1; }
+"$G" compare "$OUT/il/baseline" "$OUT/il/aa" "$OUT/il/inject1" "$OUT/il/inject3" \
 	-o "$OUT/compare" >/dev/null || { echo "FAIL: compare exited $?"; exit 1; }
-# Percentiles are histogram bucket midpoints (bench/lib/hist.h: a bucket is
-# 1/128 of its power of two, 16 ns at ~3 us), so a difference of two p50s
-# is exact only to one bucket width: the known answer must lie in the CI
-# widened by that much.
-$PY - "$OUT/compare/compare.json" "$E1" "$E3" "$B" <<'PY'
+t2=$(date +%s%N)
+echo "machine time: $(( (t2 - t0) / 1000000000 )) s (pilot + $((R * 4)) invocations + compare)"
+fi
+
+$PY - "$OUT/compare/compare.json" "$SCALE" "${KA_ASSERT_UNDER_LOAD:-0}" <<'PY'
 import json, math, sys
+from scipy import stats
 doc = json.load(open(sys.argv[1]))
-want = {"inject1pct": float(sys.argv[2]), "inject3pct": float(sys.argv[3])}
-b = float(sys.argv[4])
-res = 100 * 2 ** math.floor(math.log2(b)) / 128 / b   # one bucket, % of p50
-print("histogram resolution at the baseline p50: %.2f%%" % res)
-fail = 0
+scale, force = float(sys.argv[2]), sys.argv[3] == "1"
+CHECKS = 6
+conf_b = 1 - 0.05 / CHECKS
+fail, unreachable = [], []
+share = 1.0
+for c in doc["comparisons"]:
+    for r in c["metrics"]:
+        if r["metric"] == "untimed_cpu_share":
+            share = min([share] + r["base_values"] + r["other_values"])
+loaded = share < 0.9 and not force
+if loaded:
+    unreachable.append("walker CPU share in the untimed phase down to %.0f%% (other load): "
+                       "untimed wall ns/call scales a fixed delay by 1/share and the delay "
+                       "loop's real length drifts from inject.measured_ns, so the known "
+                       "answers do not hold (inject checks printed, not asserted; the A/A "
+                       "is)" % (100 * share))
+print("%-8s %-20s %8s %20s %7s %7s %7s %6s  %s" % ("set", "metric", "change", "95% CI",
+      "+-CI", "MDE80", "p", "mark", "known"))
 for c in doc["comparisons"]:
     v = c["other"]["variant"]
+    mb, mo = c["inject_measured_ns"]
     for r in c["metrics"]:
-        if r["metric"] not in ("walker_p50", "walker_p90", "walker_mean"):
+        if r["metric"] not in ("untimed_ns_per_call", "walker_p50"):
             continue
         lo, hi = r["change_ci_pct"]
-        line = "%-12s %-12s change %+6.2f%%  95%% CI [%+6.2f%%, %+6.2f%%]  p %.4f %s" % (
-            v, r["metric"], r["change_pct"], lo, hi, r["p"], r["mark"])
-        ok = True
-        if v == "baseline-aa" and r["metric"] == "walker_p50":
-            ok = r["mark"] == "~" and lo <= 0 <= hi
-            line += "   A/A: want no difference"
-        elif v in want and r["metric"] == "walker_p50":
-            ok = lo - res <= want[v] <= hi + res
-            line += "   known answer %+.2f%%" % want[v]
-            if not lo <= want[v] <= hi:
-                line += " (within one bucket)"
-            if v == "inject3pct":
-                ok = ok and r["mark"] == "*"
-        print(line + ("" if ok else "   <-- FAIL"))
-        fail += not ok
-sys.exit(1 if fail else 0)
+        if lo is None:
+            fail.append("%s %s: no interval (%s)" % (v, r["metric"], r["verdict"]))
+            continue
+        known = 0.0 if v == "aa" else scale * 100 * ((mo or 0) - (mb or 0)) / r["base_center"]
+        # Bonferroni-level interval from the same d, se, df
+        tb = stats.t.ppf(1 - (1 - conf_b) / 2, r["df"])
+        d = math.log1p(r["change_pct"] / 100)
+        blo, bhi = (100 * (math.exp(d - tb * r["se_log"]) - 1),
+                    100 * (math.exp(d + tb * r["se_log"]) - 1))
+        line = "%-8s %-20s %+7.2f%% [%+7.2f%%, %+7.2f%%] %6.2f%% %6.2f%% %7.4f %6s  %+.2f%%" % (
+            v, r["metric"], r["change_pct"], lo, hi, r["ci_half_width_pct"], r["mde_pct"],
+            r["p"], r["mark"] + (" paired" if r.get("paired") else ""), known)
+        if not lo <= known <= hi:
+            line += " (outside the 95%% CI; Bonferroni %.2f%% CI [%+.2f%%, %+.2f%%])" % (
+                100 * conf_b, blo, bhi)
+        contended = loaded and v != "aa"
+        print(line + ("   [not asserted: CPU share]" if contended else ""))
+        if contended:
+            continue
+        if v != "aa" and known <= 0:
+            fail.append("%s: no injected delay measured (manifest inject.measured_ns)" % v)
+            continue
+        if not blo <= known <= bhi:
+            fail.append("%s %s: known %+.2f%% outside the %.2f%% CI [%+.2f%%, %+.2f%%]" % (
+                v, r["metric"], known, 100 * conf_b, blo, bhi))
+        if v == "aa":
+            continue	# its 0 is checked above at the Bonferroni level
+        if r["ci_half_width_pct"] > abs(known) / 3:
+            unreachable.append("%s %s: CI half-width %.2f%% > 1/3 of %+.2f%% (MDE %.2f%%)" % (
+                v, r["metric"], r["ci_half_width_pct"], known, r["mde_pct"]))
+        elif r["mark"] != "*":
+            fail.append("%s %s: precise enough (+-%.2f%%) but not significant" % (
+                v, r["metric"], r["ci_half_width_pct"]))
+for f in fail:
+    print("FAIL: " + f)
+if fail:
+    sys.exit(1)
+if unreachable:
+    print("SKIP: the measured noise makes the target unreachable in the time budget: " +
+          "; ".join(unreachable))
+    sys.exit(77)
+print("ok: every known answer covered, half-widths <= 1/3 of the effect, +1%/+3% significant, A/A covers 0")
 PY
 rc=$?
 echo "results: $OUT"

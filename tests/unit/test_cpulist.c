@@ -27,6 +27,10 @@ static void test_valid(void **state)
 	expect_list("0-7:2", "0,2,4,6", 4);
 	expect_list("1-1", "1", 1);
 	expect_list("5,5,5", "5", 1);
+	/* overlaps are merged, as the kernel's bitmap_parselist() does */
+	expect_list("0-1,1", "0-1", 2);
+	expect_list("0-3,2-5", "0-5", 6);
+	expect_list("0-7:2,2-3", "0,2-4,6", 5);
 	expect_list("0-1023", "0-1023", 1024);
 }
 

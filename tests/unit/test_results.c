@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,10 +72,42 @@ static void test_unwritable(void **state)
 {
 	struct results r;
 	char err[256] = "";
+	char file[300];
+	FILE *f;
 
 	(void)state;
 	assert_int_equal(results_create(&r, "/proc/version/x", "y", err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "not writable"));
+	assert_non_null(strstr(err, "Not a directory"));
+	/* a regular file as the root: says so, not "Permission denied" */
+	snprintf(file, sizeof(file), "%s/a-file", root);
+	f = fopen(file, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(results_create(&r, file, "y", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "is not a directory"));
+}
+
+/* a failed write names the file and the errno, and leaves no .tmp */
+static void test_write_error(void **state)
+{
+	struct results r;
+	char err[256] = "", want[PATH_MAX + 64], tmp[PATH_MAX + 64];
+	json_t *j = json_pack("{s:i}", "x", 1);
+
+	(void)state;
+	assert_int_equal(results_create(&r, root, "werr", err, sizeof(err)), 0);
+	assert_string_equal(r.err, "");
+	assert_int_equal(results_write_json(&r, "no-such-dir/x.json", j), -1);
+	snprintf(want, sizeof(want), "cannot write '%s/no-such-dir/x.json.tmp': %s", r.dir,
+		 strerror(ENOENT));
+	assert_string_equal(r.err, want);
+	/* the first failure is kept */
+	assert_int_equal(results_write_json(&r, "no-such-dir/y.json", j), -1);
+	assert_string_equal(r.err, want);
+	snprintf(tmp, sizeof(tmp), "%s/manifest.json.tmp", r.dir);
+	assert_int_equal(access(tmp, F_OK), -1);
+	json_decref(j);
+	results_finish(&r, "failed", "test");
 }
 
 static int setup(void **state)
@@ -98,6 +131,7 @@ int main(void)
 		cmocka_unit_test(test_never_overwrites),
 		cmocka_unit_test(test_json_round_trip),
 		cmocka_unit_test(test_unwritable),
+		cmocka_unit_test(test_write_error),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

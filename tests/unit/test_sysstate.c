@@ -87,10 +87,17 @@ static void child_then(const char *path, int how)
 		if (!flag)
 			_exit(11);
 		exit(130);
-	default:	/* two signals: the handler restores and exits */
+	case 2:		/* two signals only count: the caller winds down */
+		raise(SIGINT);
+		raise(SIGTERM);
+		if (!flag || sysstate_signals() != 2)
+			_exit(12);
+		exit(130);
+	default:	/* a third signal: the handler restores and exits */
 		raise(SIGINT);
 		raise(SIGINT);
-		_exit(12);
+		raise(SIGINT);
+		_exit(13);
 	}
 }
 
@@ -100,7 +107,7 @@ static void test_restore_paths(void **state)
 
 	(void)state;
 	snprintf(p, sizeof(p), "%s/c", dir);
-	for (int how = 0; how < 3; how++) {
+	for (int how = 0; how < 4; how++) {
 		int st;
 		pid_t pid;
 

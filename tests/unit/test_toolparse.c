@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,25 +27,80 @@ static char *load(const char *name)
 	return t;
 }
 
+/*
+ * The trigger task names gupbench gives its trigger threads/processes,
+ * made the way bench/runner.c makes them: gbt<pid> (collapse and other
+ * triggers), gbu<pid> (the hugetlb-unshare child). @pid is the gupbench
+ * process of the capture.
+ */
+static void trigger_names(char (*n)[32], int pid)
+{
+	snprintf(n[0], sizeof(n[0]), "gbt%d", pid);
+	snprintf(n[1], sizeof(n[1]), "gbu%d", pid);
+}
+
 static void test_bpftrace(void **state)
 {
-	/* 6.18 host, one walker on CPU 1, collapse trigger on CPU 0 */
-	char *t = load("bpftrace-collapse-6.18.json"), err[256];
+	/*
+	 * Captured from `gupbench vmsplice -C 1 --trigger-cpus 0 -t collapse
+	 * --trigger-mm other -r 2 -T 0.25` (pid 19692) on the 6.18.44 KVM
+	 * host, 2 CPUs: walker on CPU 1, collapse trigger on CPU 0.
+	 */
+	char *t = load("bpftrace-collapse-6.18.json"), err[256], names[2][32];
 	struct ipi_counts *c = malloc(sizeof(*c));
 	const char *const ours[] = { "gbt1234", "gbu1234", NULL };
+	const char *real[3];
 
 	(void)state;
-	assert_int_equal(bpftrace_parse(t, (const char *const[]){ "gb-trigger", NULL }, c, err, sizeof(err)), 0);
+	trigger_names(names, 19692);
+	real[0] = names[0];
+	real[1] = names[1];
+	real[2] = NULL;
+	assert_string_equal(real[0], "gbt19692");
+	assert_int_equal(bpftrace_parse(t, real, c, err, sizeof(err)), 0);
 	assert_true(c->attached);
-	assert_int_equal(c->queued[1], 2536);
+	assert_int_equal(c->queued[1], 324);
 	assert_int_equal(c->queued[0], 0);
-	assert_int_equal(c->ours[1], 2536);
-	assert_int_equal(c->ours_total, 2536);
-	assert_int_equal(c->entered[1], 2536);
-	assert_int_equal(c->queued_total, 2536);
-	assert_int_equal(json_integer_value(json_object_get(c->senders, "gb-trigger")),
-			 2536);
+	assert_int_equal(c->ours[1], 324);
+	assert_int_equal(c->ours[0], 0);
+	assert_int_equal(c->ours_total, 324);
+	assert_int_equal(c->entered[1], 320);
+	assert_int_equal(c->entered_total, 320);
+	assert_int_equal(c->queued_total, 324);
+	assert_int_equal(json_integer_value(json_object_get(c->senders, "gbt19692")), 324);
+	assert_int_equal(json_object_size(c->senders), 1);
 	ipi_counts_free(c);
+	/* the names of another gupbench process, or the old fixed names, are not ours */
+	assert_int_equal(bpftrace_parse(t, ours, c, err, sizeof(err)), 0);
+	assert_int_equal(c->queued_total, 324);
+	assert_int_equal(c->ours_total, 0);
+	ipi_counts_free(c);
+	assert_int_equal(bpftrace_parse(t, (const char *const[]){ "gb-trigger", "gb-unshare", NULL },
+					c, err, sizeof(err)), 0);
+	assert_int_equal(c->ours_total, 0);
+	ipi_counts_free(c);
+	free(t);
+
+	/*
+	 * Captured in a QEMU TCG guest of the 6.12.117 baseline kernel, 4 vCPUs
+	 * (results/examples/qemu-tcg-6.12.117-baseline-vmsplice-hugetlb-unshare-other):
+	 * hugetlb-unshare child gbu87 of gupbench pid 87 on CPU 2, walker CPU 1.
+	 */
+	t = load("bpftrace-unshare-6.12-qemu.json");
+	trigger_names(names, 87);
+	assert_int_equal(bpftrace_parse(t, real, c, err, sizeof(err)), 0);
+	assert_true(c->attached);
+	for (int cpu = 0; cpu < 4; cpu++) {
+		uint64_t want = cpu == 2 ? 0 : 2123;
+
+		assert_int_equal(c->queued[cpu], want);
+		assert_int_equal(c->ours[cpu], want);
+		assert_int_equal(c->entered[cpu], want);
+	}
+	assert_int_equal(c->ours_total, 3 * 2123);
+	assert_int_equal(json_integer_value(json_object_get(c->senders, "gbu87")), 3 * 2123);
+	ipi_counts_free(c);
+	free(t);
 	/* other senders count in queued but not in ours */
 	assert_int_equal(bpftrace_parse("{\"type\": \"map\", \"data\": {\"@queue\": "
 		"{\"1,gbu1234\": 5, \"1,khugepaged\": 2, \"3,gbu1234\": 5, "
@@ -56,7 +112,6 @@ static void test_bpftrace(void **state)
 	assert_int_equal(c->queued_total, 16);
 	assert_int_equal(json_integer_value(json_object_get(c->senders, "gbu1234")), 10);
 	ipi_counts_free(c);
-	free(t);
 	/* malformed lines and maps are refused with a reason */
 	assert_int_equal(bpftrace_parse("{\"type\": \"map\", \"data\": {\"@queue\": "
 					"{\"x\": 1}}}\n", NULL, c, err, sizeof(err)), -1);
