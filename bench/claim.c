@@ -385,7 +385,8 @@ int cmd_claim(int argc, char **argv)
 			c.o.walker = "gup-test";
 			snprintf(reason, sizeof(reason), "/sys/kernel/debug/gup_test present");
 		} else {
-			snprintf(reason, sizeof(reason), "fallback, gup_test unusable: %s",
+			snprintf(reason, sizeof(reason), "%s%s",
+				 c.path == PATH_AUTO ? "fallback, gup_test unusable: " : "",
 				 why_not);
 		}
 	} else {
