@@ -58,6 +58,8 @@ static void usage(FILE *f)
 "       gupbench model [options]        cost of the walker start/end sequences\n"
 "       gupbench litmus [options]       barrier-pairing store-buffering test\n"
 "       gupbench compare BASE OTHER...  statistics between results sets\n"
+"       gupbench claim [options]        the v4 claim's method (threads x fixed calls,\n"
+"                                       mean wall time of 10 reps) with its spread\n"
 "       gupbench --version | --help\n"
 "\n"
 "Walkers hammer GUP-fast, one pinned thread per CPU; every call is timed\n"
