@@ -16,27 +16,34 @@
 # Asserts only what is robust:
 #   - every boot ran, with the knob read back as requested;
 #   - direction: the p50 shift is > 0 (compare and boot-level);
+#   - lower bound: the known value is a lower bound (udelay() waits at
+#     least N ns, plus up to one poll of its TSC loop), so the upper end of
+#     compare's interval must reach it (less one histogram bucket: p50s are
+#     bucket values);
 #   - recovery: when compare's interval for the p50 shift is meaningful
 #     (it exists and is narrower than the known value, so it can tell the
-#     known value from 0), the known value lies in it, widened by one
-#     histogram bucket each side (p50s are bucket values). Otherwise the
-#     pair is only recorded.
-# The known value is a lower bound: udelay() waits at least N ns plus up to
-# one TSC poll of the delay loop.
+#     known value from 0), whether the known value lies in it (+- one
+#     bucket) is printed; it fails the test only with STRICT=1, because
+#     under TCG the delay loop overshoots N by an amount of its own (each
+#     poll's PAUSE leaves QEMU's translated code; measured in
+#     docs/kernels.md). Otherwise the pair is only recorded.
 # QEMU TCG: timings are NOT hardware timings; this checks the pipeline and
 # the statistics, not the size of any real cost.
 #
-# Env: INJECT_NS (default 2000: ~+10% of the TCG guest's 8-page vmsplice
-# p50 measured here), BOOTS (4), RUNS (10), T (0.5 s), OUT (default
-# results/kernel-inject-<time>), GUPBENCH (default build/gupbench).
+# Env: INJECT_NS (default 1000: +13% of the TCG guest's 8-page vmsplice
+# p50, ~7.5 us here; a whole microsecond so udelay() alone does it, not
+# ndelay()'s +16% rounding), BOOTS (4), RUNS (10), T (0.5 s), OUT (default
+# results/kernel-inject-<time>), GUPBENCH (default build/gupbench),
+# ACCEL (default tcg: this machine's /dev/kvm cannot run nested guests and
+# vm-run's probe costs 20 s a boot; "probe" to let vm-run decide), STRICT.
 # Exit: 0 passed, 1 failed, 2 bad usage, 77 skipped (inject kernel not built,
 # gupbench not built, no qemu).
-# Takes ~BOOTS x 2 x 45 s under TCG on 2 host cores (not for the CI budget;
-# see docs/kernels.md).
+# Takes ~BOOTS x 2 x 100 s under TCG on 2 busy host cores (about 14 min
+# with the defaults; see docs/kernels.md).
 set -uo pipefail
 [ $# = 1 ] && [ -d "$1/patches/inject" ] || { echo "usage: $0 REPO_ROOT" >&2; exit 2; }
 ROOT=$(cd "$1" && pwd)
-NS=${INJECT_NS:-2000} BOOTS=${BOOTS:-4} RUNS=${RUNS:-10} T=${T:-0.5}
+NS=${INJECT_NS:-1000} ACCEL=${ACCEL:-tcg} STRICT=${STRICT:-0} BOOTS=${BOOTS:-4} RUNS=${RUNS:-10} T=${T:-0.5}
 G=${GUPBENCH:-$ROOT/build/gupbench}
 IMG=$ROOT/.kbuild/build/inject-base/arch/x86/boot/bzImage
 skip() { echo "SKIP: $*"; exit 77; }
@@ -50,7 +57,9 @@ mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd)
 T0=$(date +%s)
 echo "kernel-inject: inject:0 vs inject:$NS, $BOOTS boots each, walk scenario, $RUNS runs x $T s; results $OUT"
 
-"$ROOT/scripts/compare-kernels" -o "$OUT" -s walk -b "$BOOTS" -r "$RUNS" -T "$T" \
+acc=(--accel "$ACCEL")
+[ "$ACCEL" = probe ] && acc=()
+"$ROOT/scripts/compare-kernels" -o "$OUT" -s walk -b "$BOOTS" -r "$RUNS" -T "$T" "${acc[@]}" \
 	inject:0 "inject:$NS" >"$OUT/compare-kernels.log" 2>&1
 ck=$?
 T1=$(date +%s)
@@ -60,10 +69,11 @@ gc=$?
 "$G" compare "$OUT/inject-0" "$OUT/inject-$NS" --format json >"$OUT/compare.json" 2>/dev/null
 grep -E 'walker_p50|GUP-fast latency p50|change|Difference|^ *[*~]' "$OUT/compare.txt" | head -8
 
-python3 - "$OUT" "$NS" "$BOOTS" "$ck" "$gc" "$T0" "$T1" <<'PY'
+python3 - "$OUT" "$NS" "$BOOTS" "$ck" "$gc" "$T0" "$T1" "$STRICT" <<'PY'
 import itertools, json, math, os, sys, time
 out, ns, boots, ck, gc, t0, t1 = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), \
     int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
+strict = sys.argv[8] == "1"
 res = []
 def check(name, ok, detail):
     res.append(ok)
@@ -157,9 +167,18 @@ if m:
           % (ns, m["shift"], m["shift"] / ns, "%.0f" % bucket if bucket else "?"))
     check("direction, gupbench compare: p50 shift > 0", m["shift"] > 0, "%+.0f ns" % m["shift"])
     tol = bucket or 0
+    if lo is not None:
+        check("lower bound: compare's interval reaches the known value",
+              hi + tol >= ns, "upper end %+.0f ns (+ one bucket %.0f) >= %d" % (hi, tol, ns))
     if lo is not None and hi - lo < ns:
-        check("known value inside compare's interval (+- one bucket)",
-              lo - tol <= ns <= hi + tol, "%d in [%.0f, %.0f] +- %.0f" % (ns, lo, hi, tol))
+        inside = lo - tol <= ns <= hi + tol
+        detail = "%d in [%.0f, %.0f] +- %.0f" % (ns, lo, hi, tol)
+        if strict:
+            check("known value inside compare's interval (+- one bucket)", inside, detail)
+        else:
+            print("%s: known value inside compare's interval (+- one bucket): %s (%s; "
+                  "recorded, asserted only with STRICT=1)"
+                  % ("RECOVERED" if inside else "NOT RECOVERED", "yes" if inside else "no", detail))
     else:
         print("note: compare's interval %s is not meaningful here (missing or wider than the "
               "known value): known vs measured recorded only" % ([lo, hi],))
