@@ -92,15 +92,8 @@ static void die_with_parent(pid_t parent)
 
 void gb_forked_child(pid_t parent)
 {
-	struct sigaction sa;
-
 	die_with_parent(parent);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = child_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	sysstate_handle_signals(child_on_signal);
 }
 
 void gb_spawned_child(pid_t parent)

@@ -158,16 +158,21 @@ int sysstate_signals(void)
 	return nsignals;
 }
 
-void sysstate_install_signals(volatile sig_atomic_t *flag)
+void sysstate_handle_signals(void (*fn)(int))
 {
 	struct sigaction sa;
 
-	stop_flag = flag;
-	nsignals = 0;
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
+	sa.sa_handler = fn;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+}
+
+void sysstate_install_signals(volatile sig_atomic_t *flag)
+{
+	stop_flag = flag;
+	nsignals = 0;
+	sysstate_handle_signals(on_signal);
 }

@@ -35,6 +35,9 @@ int sysstate_pending(void);
  */
 void sysstate_install_signals(volatile sig_atomic_t *flag);
 
+/* @fn for SIGINT, SIGTERM and SIGHUP (the signals the tool treats as Ctrl-C). */
+void sysstate_handle_signals(void (*fn)(int));
+
 /* SIGINT/SIGTERM/SIGHUP received since sysstate_install_signals(). */
 int sysstate_signals(void);
 
