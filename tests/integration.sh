@@ -98,6 +98,16 @@ interrupt-restores)
 	# SIGINT in the middle: exit 130, directory marked incomplete,
 	# nr_hugepages given back
 	[ "$(id -u)" = 0 ] || { echo "SKIP: needs root to reserve huge pages"; exit 77; }
+	# The run reserves huge pages only when the pool lacks them: start from
+	# an empty pool (if none of it is in use) so that the change and its
+	# undoing can be seen; the pool as found is put back at exit.
+	orig=$(cat /proc/sys/vm/nr_hugepages)
+	if [ "$orig" != 0 ]; then
+		[ "$(awk '/^HugePages_Total/{t=$2} /^HugePages_Free/{f=$2} END{print t==f}' /proc/meminfo)" = 1 ] ||
+			{ echo "SKIP: $orig huge pages reserved and in use by someone else"; exit 77; }
+		trap 'echo "$orig" >/proc/sys/vm/nr_hugepages; rm -rf "$OUT"' EXIT
+		echo 0 >/proc/sys/vm/nr_hugepages
+	fi
 	before=$(cat /proc/sys/vm/nr_hugepages)
 	"$GB" vmsplice -t hugetlb-unshare -r 20 -T 1 -o "$OUT" -q &
 	pid=$!
