@@ -184,7 +184,12 @@ static void *trigger_main(void *arg)
 		}
 		if (rc == 0)
 			atomic_fetch_add(&ctl->events_total, 1);
-		if (slot < ctl->nslots) {
+		/*
+		 * An event that ends after its run did (the main process has
+		 * moved on and may be reading this slot) is not recorded: it
+		 * would tear the histogram the main process reads.
+		 */
+		if (slot < ctl->nslots && atomic_load(&ctl->run) == (int)slot) {
 			if (rc == 0) {
 				ctl_events[slot * ctl->ntrig + t->index]++;
 				hist_record(trig_hist(slot, t->index), ns);
