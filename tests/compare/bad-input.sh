@@ -107,24 +107,30 @@ expect2 "trigger.events = -3" "run-002.json: field trigger.events is negative" "
 fresh; d=$(ls -d "$T"/o/*collapse*/ | head -1); setfield "$d/run-002.json" trigger.events_per_s '"-Infinity"'
 expect2 "trigger.events_per_s = -Infinity" "field trigger.events_per_s is not a finite number" "$S/baseline" "$T/o"
 
-# stated, not refused: old files without unit ids; one unit a side
-"$G" compare "$S/baseline" "$S/inject3pct" >"$T/out" 2>"$T/err"
-rc=$?
-if [ $rc -eq 0 ] && grep -q "unit ids missing in BASE and OTHER: each run directory is a unit" "$T/out"; then
-	echo "ok: old files: $(grep -m1 'unit ids missing' "$T/out")"
-else
-	echo "FAIL: old files without unit ids: exit $rc"; cat "$T/err"; fail=1
-fi
+# stated, not refused: compare exits 0 and its output holds the statement
+stated() { # name pattern compare-args...
+	local name=$1 pat=$2 rc
+	shift 2
+	"$G" compare "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ $rc -eq 0 ] && grep -q -- "$pat" "$T/out"; then
+		echo "ok: $name: $(grep -m1 -- "$pat" "$T/out")"
+		return 0
+	fi
+	echo "FAIL: $name: exit $rc"; cat "$T/out" "$T/err"; fail=1
+	return 1
+}
+
+# old files without unit ids; one unit a side (and then no interval at all)
+stated "old files without unit ids" \
+	"unit ids missing in BASE and OTHER: each run directory is a unit" "$S/baseline" "$S/inject3pct"
 mkdir -p "$T/one/b" "$T/one/o"
 cp -r "$S"/baseline/20261126T010552Z-vmsplice "$T/one/b/"
 cp -r "$S"/inject3pct/20261126T010610Z-vmsplice "$T/one/o/"
-"$G" compare "$T/one/b" "$T/one/o" >"$T/out" 2>"$T/err"
-rc=$?
-if [ $rc -eq 0 ] && grep -q "between-unit variance unknown: 1 unit (invocation) per side" "$T/out" &&
-   grep -q "(no interval)" "$T/out" && ! grep -qE '\[[-+][0-9.]+%, [-+][0-9.]+%\]' "$T/out"; then
-	echo "ok: one unit a side: no interval: $(grep -m1 'between-unit' "$T/out")"
-else
-	echo "FAIL: one unit a side: exit $rc"; cat "$T/out" "$T/err"; fail=1
+if stated "one unit a side" "between-unit variance unknown: 1 unit (invocation) per side" \
+	"$T/one/b" "$T/one/o"; then
+	grep -q "(no interval)" "$T/out" && ! grep -qE '\[[-+][0-9.]+%, [-+][0-9.]+%\]' "$T/out" ||
+		{ echo "FAIL: one unit a side: an interval is printed"; cat "$T/out"; fail=1; }
 fi
 
 # a metric on one side only: OTHER's trigger scenario without trigger data
@@ -135,11 +141,5 @@ for d in "$T"/o/*/; do
 		$PY -c 'import json,sys; j=json.load(open(sys.argv[1])); j["trigger"]=None; json.dump(j,open(sys.argv[1],"w"))' "$r"
 	done
 done
-"$G" compare "$S/baseline" "$T/o" >"$T/out" 2>"$T/err"
-rc=$?
-if [ $rc -eq 0 ] && grep -q "missing: missing in OTHER" "$T/out"; then
-	echo "ok: metric on one side only: rows marked missing: $(grep -c 'missing in OTHER' "$T/out")"
-else
-	echo "FAIL: one-sided metric: exit $rc"; cat "$T/err"; fail=1
-fi
+stated "metric on one side only: rows marked missing" "missing: missing in OTHER" "$S/baseline" "$T/o"
 exit $fail
