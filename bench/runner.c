@@ -723,13 +723,8 @@ static json_t *unit_json(const struct options *opt)
 		json_decref(round);
 		round = json_integer(opt->round);
 	} else if (env && *env) {
-		char *end;
-		long v = strtol(env, &end, 10);
-
-		if (*end || v < 0 || v > 1000000)
-			die_input("GUPBENCH_ROUND: '%s' is not a round number 0-1000000", env);
 		json_decref(round);
-		round = json_integer(v);
+		round = json_integer((json_int_t)opt_number("GUPBENCH_ROUND", env, 0, 1000000));
 	}
 	if (order && (!*order || strlen(order) > 4096 ||
 		      strspn(order, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789,_-") !=
