@@ -108,7 +108,7 @@ static void *claim_main(void *arg)
 			uint64_t kns = 0, n = 1;
 			int rc = ops->call(w, &kns, &n);
 
-			/* the runner's delay loop; per GUP-fast call, also
+			/* the runner's delay; per GUP-fast call, also
 			 * when one gup_test ioctl makes n of them */
 			if (inject)
 				timer_spin_ns(&gb_timer, inject * n);
@@ -154,7 +154,8 @@ static void claim_usage(FILE *f)
 "      --path auto|gup-test|vmsplice  how to call GUP-fast (default auto:\n"
 "                           gup_test PIN_FAST_BENCHMARK if present, else vmsplice)\n"
 "      --gup-calls N        gup-test: calls per ioctl (default 1024)\n"
-"      --inject-ns N        the runner's calibrated delay loop, N ns per call\n"
+"      --inject-ns N        the runner's known delay (spin to a timer\n"
+"                           deadline), N ns per call\n"
 "                           (a known answer; default 0)\n"
 "  -o, --results DIR        parent of the results directory (default results)\n"
 "      --variant NAME       kernel variant label (default: kernel release)\n"
@@ -432,13 +433,13 @@ int cmd_claim(int argc, char **argv)
 		"vmsplice() of P pages into a pipe, then splice() to /dev/null to drain it"));
 	json_object_set_new(res.manifest, "timer", timer_json());
 	if (c.o.inject_ns)
-		json_object_set_new(res.manifest, "inject", json_pack("{s:I, s:f, s:f, s:s}",
+		json_object_set_new(res.manifest, "inject", json_pack("{s:I, s:f, s:s}",
 			"requested_ns", (json_int_t)c.o.inject_ns,
-			"measured_ns", timer_spin_measure(&gb_timer, c.o.inject_ns),
-			"loop_ns_per_iter", gb_timer.spin_ns_per_iter,
-			"how", "the runner's timer_spin_ns() delay loop after every call "
-			       "(gup_test: N x the delay after each ioctl of N calls); measured "
-			       "= trimmed mean of 2001 timed spins minus the timer's cost"));
+			"measured_ns", timer_spin_measure(&gb_timer, c.o.inject_ns, NULL),
+			"how", "the runner's timer_spin_ns() delay after every call (spin "
+			       "until the timer reads N ns past its first read; gup_test: "
+			       "N x the delay after each ioctl of N calls); measured = "
+			       "trimmed mean of 2001 timed delays minus the timer's cost"));
 	json_object_set_new(res.manifest, "timing_note", note ? json_string(note) : json_null());
 	results_write_json(&res, "manifest.json", res.manifest);
 

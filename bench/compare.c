@@ -180,7 +180,21 @@ static void load_scen(const char *dir, struct scen *s)
 		 s->ids_missing ? dir : s->mf.invocation_id);
 	snprintf(s->units[0].boot, sizeof(s->units[0].boot), "%s", s->mf.boot_id);
 	s->units[0].round = s->mf.round;
+	/* the known delay as it ran in the walker (runs' inject_in_loop_ns),
+	 * else as measured at start-up in a tight loop (older files) */
 	s->units[0].inject_measured_ns = s->mf.inject_measured_ns;
+	if (s->mf.inject_measured_ns > 0) {
+		double t = 0;
+		size_t k = 0;
+
+		for (size_t i = 0; i < s->nruns; i++)
+			if (s->runs[i].inject_in_loop_ns > 0) {
+				t += s->runs[i].inject_in_loop_ns;
+				k++;
+			}
+		if (k == s->nruns)
+			s->units[0].inject_measured_ns = t / (double)k;
+	}
 	if (s->mf.runs_completed >= 0 && (size_t)s->mf.runs_completed != s->nruns)
 		bad("%s: manifest says %ld runs completed but %zu run files exist",
 		    dir, s->mf.runs_completed, s->nruns);

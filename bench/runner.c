@@ -44,6 +44,8 @@ struct ctl {
 };
 
 struct gb_timer gb_timer;
+/* --inject-ns: the delay's cost outside its own span (timer_spin_measure) */
+static double inject_outside_ns;
 char gb_name_walker[16], gb_name_trigger[16], gb_name_unshare[16];
 
 static struct ctl *ctl;
@@ -249,6 +251,8 @@ struct walk_thread {
 	int setup_rc;
 	uint64_t untimed_calls;
 	uint64_t untimed_cpu_ns;	/* thread CPU time in the untimed phase */
+	uint64_t untimed_spin_ticks;	/* --inject-ns delays' own spans, untimed phase */
+	uint64_t untimed_spins;		/* and their number */
 	int failed;
 };
 
@@ -285,6 +289,8 @@ static void *walker_main(void *arg)
 			w->calls = 0;
 		} else {
 			wt->untimed_calls = 0;
+			wt->untimed_spin_ticks = 0;
+			wt->untimed_spins = 0;
 			wt->untimed_cpu_ns = thread_cpu_ns();
 		}
 		while (!wt->failed && !wt->setup_rc &&
@@ -292,16 +298,21 @@ static void *walker_main(void *arg)
 			uint64_t kns = 0, n = 1, t0 = 0, t1 = 0;
 			int rc;
 
+			/* the --inject-ns delay is per GUP-fast call, also
+			 * when one gup_test ioctl makes n of them */
 			if (ph == PHASE_TIMED) {
 				t0 = timer_start(&gb_timer);
 				rc = ops->call(w, &kns, &n);
 				if (inject)
-					timer_spin_ns(&gb_timer, inject);
+					timer_spin_ns(&gb_timer, inject * n);
 				t1 = timer_stop(&gb_timer);
 			} else {
 				rc = ops->call(w, &kns, &n);
-				if (inject)
-					timer_spin_ns(&gb_timer, inject);
+				if (inject) {
+					wt->untimed_spin_ticks +=
+						timer_spin_ns(&gb_timer, inject * n);
+					wt->untimed_spins++;
+				}
 			}
 			if (!rc && ops->after)
 				rc = ops->after(w);
@@ -359,6 +370,7 @@ struct run_result {
 	double calls_per_s, untimed_calls_per_s, timing_cost_pct;
 	double untimed_ns_per_call;	/* per-thread wall ns per untimed call */
 	double untimed_cpu_share;	/* walker CPU time / wall time, untimed phase */
+	double inject_in_loop_ns;	/* --inject-ns delay per call, as it ran */
 	double events_per_s;
 	uint64_t calls, events, fails;
 	long long verify;
@@ -416,6 +428,7 @@ static int collect_run(struct results *res, const struct options *opt,
 	struct hist *all = malloc(sizeof(*all)), *tall = malloc(sizeof(*tall));
 	json_t *j, *threads = json_array(), *trig = json_null();
 	uint64_t untimed = 0, ucpu = 0;
+	double spin_ns = 0;
 	char name[32];
 	int ret;
 
@@ -431,6 +444,8 @@ static int collect_run(struct results *res, const struct options *opt,
 		rr->calls += wt[i].w.calls;
 		untimed += wt[i].untimed_calls;
 		ucpu += wt[i].untimed_cpu_ns;
+		spin_ns += wt[i].untimed_spin_ticks * gb_timer.ns_per_tick +
+			   wt[i].untimed_spins * inject_outside_ns;
 		hist_summarise(&wt[i].w.hist, &s);
 		json_array_append_new(threads, json_pack("{s:i, s:I, s:I, s:o}",
 			"cpu", wt[i].w.cpu, "calls", (json_int_t)wt[i].w.calls,
@@ -442,6 +457,7 @@ static int collect_run(struct results *res, const struct options *opt,
 	rr->untimed_calls_per_s = untimed / untimed_s;
 	rr->untimed_ns_per_call = untimed ? untimed_s * 1e9 * nwalk / untimed : 0;
 	rr->untimed_cpu_share = ucpu / (untimed_s * 1e9 * nwalk);
+	rr->inject_in_loop_ns = untimed ? spin_ns / untimed : 0;
 	rr->timing_cost_pct = rr->calls_per_s > 0 ?
 		(rr->untimed_calls_per_s / rr->calls_per_s - 1.0) * 100.0 : 0;
 	rr->verify = verify;
@@ -474,6 +490,9 @@ static int collect_run(struct results *res, const struct options *opt,
 	/* < 1: the walkers were not running all the time (other load): wall
 	 * ns/call then holds waiting, not only the walker's own cost */
 	json_object_set_new(j, "untimed_cpu_share", json_real(rr->untimed_cpu_share));
+	/* the known delay as it ran in the loop: per call, untimed phase */
+	if (opt->inject_ns)
+		json_object_set_new(j, "inject_in_loop_ns", json_real(rr->inject_in_loop_ns));
 	json_object_set_new(j, "cal_interrupts", cal);
 	snprintf(name, sizeof(name), "run-%03u.json", r);
 	ret = results_write_json(res, name, j);
@@ -796,13 +815,18 @@ int run_scenario(const struct options *opt, const char *cmdline)
 	json_object_set_new(res.manifest, "options", options_json(opt));
 	json_object_set_new(res.manifest, "timer", timer_json());
 	json_object_set_new(res.manifest, "unit", unit);
-	if (opt->inject_ns)
+	if (opt->inject_ns) {
+		double m = timer_spin_measure(&gb_timer, opt->inject_ns, &inject_outside_ns);
+
 		json_object_set_new(res.manifest, "inject", json_pack("{s:I, s:f, s:f, s:s}",
 			"requested_ns", (json_int_t)opt->inject_ns,
-			"measured_ns", timer_spin_measure(&gb_timer, opt->inject_ns),
-			"loop_ns_per_iter", gb_timer.spin_ns_per_iter,
-			"how", "calibrated delay loop, no clock reads; measured = trimmed "
-			       "mean of 2001 timed spins minus the timer's own cost"));
+			"measured_ns", m, "outside_span_ns", inject_outside_ns,
+			"how", "spin until the timer reads N ns past its first read, per "
+			       "GUP-fast call; measured = trimmed mean of 2001 timed delays "
+			       "minus the timer's own cost, in a tight loop; each run's "
+			       "inject_in_loop_ns is the delay as it ran in the walker "
+			       "(its own spans + outside_span_ns, untimed phase)"));
+	}
 	json_object_set_new(res.manifest, "timed_region", json_string(wops->timed_what));
 	json_object_set_new(res.manifest, "timing_note", note ? json_string(note) : json_null());
 	/* a full or failing results filesystem is bad input, found before measuring */

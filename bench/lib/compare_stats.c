@@ -498,6 +498,9 @@ int cs_run_from_json(const json_t *run, struct cs_run *r, char *err, size_t len)
 		}
 		if (num(run, "untimed_cpu_share", &v[CS_U_SHARE]))
 			r->have[CS_U_SHARE] = v[CS_U_SHARE] > 0;
+		if (num(run, "inject_in_loop_ns", &r->inject_in_loop_ns) &&
+		    !(r->inject_in_loop_ns >= 0))
+			return fail(err, len, "\"inject_in_loop_ns\" is negative");
 	}
 	trig = json_object_get(run, "trigger");
 	if (trig && !json_is_null(trig)) {

@@ -100,6 +100,7 @@ extern const struct cs_metric_info cs_once_metrics[CS_NONCE_METRICS];
 struct cs_run {
 	double v[CS_NRUN_METRICS];
 	bool have[CS_NRUN_METRICS];
+	double inject_in_loop_ns;	/* "inject_in_loop_ns"; 0 without */
 };
 /*
  * One run-NNN.json. Walker values come from its histogram (hist_from_json);

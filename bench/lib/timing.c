@@ -88,23 +88,6 @@ static void measure_overhead(struct gb_timer *t)
 	free(d);
 }
 
-static void calibrate_spin(struct gb_timer *t)
-{
-	enum { N = 1u << 20, TRIES = 7 };
-	uint64_t d[TRIES];
-
-	for (int i = 0; i < TRIES; i++) {
-		uint64_t a = timer_start(t);
-
-		spin_iters(N);
-		d[i] = timer_stop(t) - a;
-	}
-	qsort(d, TRIES, sizeof(d[0]), cmp_u64);
-	t->spin_ns_per_iter = d[0] * t->ns_per_tick / N;
-	if (t->spin_ns_per_iter <= 0)
-		t->spin_ns_per_iter = 1;
-}
-
 int timer_init(struct gb_timer *t, bool force_clock)
 {
 	memset(t, 0, sizeof(*t));
@@ -125,22 +108,22 @@ int timer_init(struct gb_timer *t, bool force_clock)
 		t->ns_per_tick = 1.0;
 	}
 	measure_overhead(t);
-	calibrate_spin(t);
 	return 0;
 }
 
-double timer_spin_measure(const struct gb_timer *t, uint64_t ns)
+double timer_spin_measure(const struct gb_timer *t, uint64_t ns, double *outside_ns)
 {
 	enum { N = 2001 };
 	uint64_t *d = malloc(N * sizeof(*d)), *e = malloc(N * sizeof(*e));
-	double r;
+	uint64_t *s = malloc(N * sizeof(*s));
+	double r = 0, span = 0;
 
-	if (!d || !e)
+	if (!d || !e || !s)
 		abort();
 	for (int i = 0; i < N; i++) {
 		uint64_t a = timer_start(t), b;
 
-		timer_spin_ns(t, ns);
+		s[i] = timer_spin_ns(t, ns);
 		b = timer_stop(t);
 		d[i] = b - a;
 		a = timer_start(t);
@@ -149,11 +132,17 @@ double timer_spin_measure(const struct gb_timer *t, uint64_t ns)
 	/* 10%-trimmed means: averaging resolves below the timer's step */
 	qsort(d, N, sizeof(*d), cmp_u64);
 	qsort(e, N, sizeof(*e), cmp_u64);
-	r = 0;
-	for (int i = N / 10; i < N - N / 10; i++)
+	qsort(s, N, sizeof(*s), cmp_u64);
+	for (int i = N / 10; i < N - N / 10; i++) {
 		r += (double)d[i] - (double)e[i];
+		span += (double)s[i];
+	}
 	r = r / (N - 2 * (N / 10)) * t->ns_per_tick;
+	span = span / (N - 2 * (N / 10)) * t->ns_per_tick;
+	if (outside_ns)
+		*outside_ns = r - span;
 	free(d);
 	free(e);
+	free(s);
 	return r;
 }

@@ -22,7 +22,6 @@ struct gb_timer {
 	double overhead_min_ns;
 	double overhead_median_ns;
 	double resolution_ns;	/* smallest non-zero difference seen */
-	double spin_ns_per_iter;	/* timer_spin_ns() delay loop calibration */
 	char why[160];		/* why this source was chosen */
 };
 
@@ -96,24 +95,59 @@ static inline uint64_t timer_ns(const struct gb_timer *t, uint64_t ticks)
 int timer_init(struct gb_timer *t, bool force_clock);
 
 /*
- * Busy-wait about @ns nanoseconds (the --inject-ns known delay): a delay
- * loop calibrated in timer_init(), so that it reads no clock and has no
- * step of the timer's granularity; timer_spin_measure() says how long it
- * really takes.
+ * A read of the timer with no ordering fences, for the delay below: the
+ * delay only needs its reads in order with each other.
  */
-static inline void spin_iters(uint64_t n)
+static inline uint64_t timer_now(const struct gb_timer *t)
 {
-	for (uint64_t i = 0; i < n; i++)
-		__asm__ volatile("" : "+r"(i));
+	if (t->kind == TIMER_CLOCK)
+		return clock_raw_ns();
+#if defined(__x86_64__)
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+#elif defined(__aarch64__)
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, cntvct_el0" : "=r"(v));
+	return v;
+#else
+	return clock_raw_ns();
+#endif
 }
 
-static inline void timer_spin_ns(const struct gb_timer *t, uint64_t ns)
+/*
+ * Busy-wait @ns nanoseconds (the --inject-ns known delay) against the
+ * timer: spin until its reading is @ns past the first one. A loop of a
+ * calibrated number of iterations is not a known delay: its length
+ * follows the core's speed at the moment, and after a system call it ran
+ * 1-2.5x its calibrated length here (docs/compare.md). A deadline is
+ * reached at the same time whatever the loop's speed, give or take one
+ * read. Returns the ticks between the first and the last read (the
+ * delay's own view of its length); the cost outside that span, one read
+ * or so, is timer_spin_measure()'s @outside_ns.
+ */
+static inline uint64_t timer_spin_ns(const struct gb_timer *t, uint64_t ns)
 {
-	if (ns)
-		spin_iters((uint64_t)((double)ns / t->spin_ns_per_iter + 0.5));
+	uint64_t ticks, start, now;
+
+	if (!ns)
+		return 0;
+	ticks = (uint64_t)((double)ns / t->ns_per_tick + 0.5);
+	start = now = timer_now(t);
+	while (now - start < ticks)
+		now = timer_now(t);
+	return now - start;
 }
 
-/* Real length of timer_spin_ns(@ns) (trimmed mean, timer cost subtracted). */
-double timer_spin_measure(const struct gb_timer *t, uint64_t ns);
+/*
+ * Real length of timer_spin_ns(@ns) in a tight loop, in ns: trimmed mean of
+ * 2001 timed delays minus the timer's own cost. *@outside_ns (may be NULL)
+ * gets the part of it outside the span timer_spin_ns() returns (the same
+ * trimmed mean of that span subtracted): a delay's length in any context is
+ * its returned span plus this.
+ */
+double timer_spin_measure(const struct gb_timer *t, uint64_t ns, double *outside_ns);
 
 #endif
