@@ -840,6 +840,80 @@ static void compare_sets(const struct set *b, const struct set *o, json_t *out)
 	}
 }
 
+/* ---- within-invocation A/B (gupbench --ab-*) ------------------------------ */
+
+/*
+ * Unit value: the mean over the invocation's runs of log(median B/A of the
+ * run's pairs); the change and its CI: one-sample t over the units of the
+ * set (cs_paired_log against 1). The known answer (--ab-inject-ns): B's
+ * extra delay as it ran over A's median ns/call, averaged over the runs.
+ */
+static json_t *ab_within(const struct set *set, const struct scen *s)
+{
+	double *lr = calloc(s->nunits, sizeof(*lr)), *one = calloc(s->nunits, sizeof(*one));
+	double *ratio = calloc(s->nunits, sizeof(*ratio)), known = 0;
+	size_t *cnt = calloc(s->nunits, sizeof(*cnt)), n = 0, nk = 0, runs = 0;
+	json_t *r, *vals = json_array();
+	struct cs_ratio t;
+
+	if (!lr || !one || !ratio || !cnt)
+		bad("out of memory");
+	for (size_t i = 0; i < s->nruns; i++) {
+		const struct cs_run *x = &s->runs[i];
+
+		if (!x->have_ab)
+			continue;
+		lr[s->run_unit[i]] += x->ab_log_ratio;
+		cnt[s->run_unit[i]]++;
+		runs++;
+		if (isfinite(x->ab_b_inject_ns)) {
+			known += x->ab_b_inject_ns / x->ab_a_ns;
+			nk++;
+		}
+	}
+	for (size_t u = 0; u < s->nunits; u++)
+		if (cnt[u]) {
+			one[n] = 1;
+			ratio[n] = exp(lr[u] / (double)cnt[u]);
+			json_array_append_new(vals, json_real(100 * (ratio[n] - 1)));
+			n++;
+		}
+	r = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:o}", "set", set->path,
+		      "variant", s->mf.variant, "scenario", s->mf.walker, "b", s->mf.ab_what,
+		      "units", (json_int_t)n, "runs", (json_int_t)runs, "unit_change_pct", vals);
+	if (n && !cs_paired_log(one, ratio, n, CONF, &t)) {
+		json_object_set_new(r, "change_pct", json_real(100 * t.change));
+		json_object_set_new(r, "ci_pct", t.ci ? json_pack("[f,f]", 100 * t.lo, 100 * t.hi) :
+				    json_pack("[n,n]"));
+		json_object_set_new(r, "ci_half_width_pct", t.ci ?
+				    json_real(50 * (t.hi - t.lo)) : json_null());
+		json_object_set_new(r, "mde_pct", num_or_null(100 * t.mde));
+		json_object_set_new(r, "p", num_or_null(t.p));
+		json_object_set_new(r, "mark", json_string(!t.ci ? "single" :
+				    (t.lo > 0 || t.hi < 0) ? "*" : "~"));
+	}
+	json_object_set_new(r, "known_pct", nk ? json_real(100 * known / (double)nk) : json_null());
+	free(lr);
+	free(one);
+	free(ratio);
+	free(cnt);
+	return r;
+}
+
+static void ab_sets(json_t *out)
+{
+	for (int i = 0; i < nsets; i++)
+		for (size_t k = 0; k < sets[i].n; k++) {
+			const struct scen *s = &sets[i].s[k];
+			bool any = false;
+
+			for (size_t j = 0; s->dir[0] && j < s->nruns; j++)
+				any |= s->runs[j].have_ab;
+			if (any)
+				json_array_append_new(out, ab_within(&sets[i], s));
+		}
+}
+
 /* ---- output ------------------------------------------------------------- */
 
 static double jnum(const json_t *o, const char *k)
@@ -997,6 +1071,38 @@ static void print_text(FILE *f, const json_t *all)
 			fputc('\n', f);
 		}
 	}
+	const json_t *w;
+
+	c = json_object_get(all, "ab_within");
+	if (json_array_size(c)) {
+		fprintf(f, "\n== A/B within invocations (paired slices; unit = invocation; "
+			"t interval over the units) ==\n");
+		fprintf(f, "%-24s %-9s %6s %5s %9s %21s %8s %8s %8s %5s  %s\n", "set", "walker",
+			"units", "runs", "change", "95% CI", "+-CI", "MDE80", "p", "mark",
+			"known / B");
+	}
+	json_array_foreach(c, i, w) {
+		const json_t *r = w, *ci = json_object_get(r, "ci_pct");
+		char b1[32], b2[32], b3[32], b4[32], b5[32];
+
+		fprintf(f, "%-24s %-9s %6lld %5lld %9s [%8s, %8s] %8s %8s %8.4f %5s  ",
+			jstr(r, "variant")[0] ? jstr(r, "variant") : jstr(r, "set"),
+			jstr(r, "scenario"), (long long)json_integer_value(json_object_get(r, "units")),
+			(long long)json_integer_value(json_object_get(r, "runs")),
+			fmt_pct(jnum(r, "change_pct"), b1, sizeof(b1)),
+			fmt_pct(json_is_number(json_array_get(ci, 0)) ?
+				json_number_value(json_array_get(ci, 0)) : NAN, b2, sizeof(b2)),
+			fmt_pct(json_is_number(json_array_get(ci, 1)) ?
+				json_number_value(json_array_get(ci, 1)) : NAN, b3, sizeof(b3)),
+			fmt_pct(jnum(r, "ci_half_width_pct"), b4, sizeof(b4)),
+			fmt_pct(jnum(r, "mde_pct"), b5, sizeof(b5)), jnum(r, "p"), jstr(r, "mark"));
+		if (isfinite(jnum(r, "known_pct")))
+			fprintf(f, "known %s; ", fmt_pct(jnum(r, "known_pct"), b1, sizeof(b1)));
+		fprintf(f, "%s\n", jstr(r, "b"));
+		if (json_integer_value(json_object_get(r, "units")) < 2)
+			fprintf(f, "  (one invocation: no interval; the unit of replication is "
+				"the invocation, run it again)\n");
+	}
 }
 
 static void csv_str(FILE *f, const char *s)
@@ -1130,6 +1236,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: gupbench compare BASE OTHER... [-o OUTDIR] [--format text|csv|json]\n"
+"       gupbench compare SET...   (sets of gupbench --ab-* invocations)\n"
 "BASE and each OTHER are results sets: a results directory, or a directory\n"
 "of them (one per scenario). Each OTHER is compared against BASE, scenario\n"
 "by scenario, on the same machine only. Runs are grouped into units (an\n"
@@ -1137,6 +1244,10 @@ static void usage(FILE *f)
 "unit means compared (Welch t on logs, or paired by round for sets run by\n"
 "scripts/interleave); see docs/compare.md. -o also writes compare.txt,\n"
 "compare.csv and compare.json into OUTDIR.\n"
+"Every set whose runs hold paired A/B slices (gupbench --ab-inject-ns,\n"
+"--ab-knob) also gets a within-invocation row: the change B/A, one unit\n"
+"value per invocation (mean over its runs of the log median pair ratio),\n"
+"t interval over the invocations; one set alone is enough for it.\n"
 "Exit status: 0 compared, 2 bad input (missing/incomplete/malformed\n"
 "results, sets from different machines).\n");
 }
@@ -1178,8 +1289,9 @@ int cmd_compare(int argc, char **argv)
 			return EXIT_BAD_INPUT;
 		}
 	}
-	if (argc - optind < 2)
-		bad("need a BASE and at least one OTHER results set (see gupbench compare --help)");
+	if (argc - optind < 1)
+		bad("need a BASE and at least one OTHER results set, or one set of --ab-* "
+		    "runs (see gupbench compare --help)");
 	nsets = argc - optind;
 	sets = calloc((size_t)nsets, sizeof(*sets));
 	if (!sets)
@@ -1193,6 +1305,12 @@ int cmd_compare(int argc, char **argv)
 	for (int i = 1; i < nsets; i++)
 		compare_sets(&sets[0], &sets[i], cmp);
 	json_object_set_new(all, "comparisons", cmp);
+	cmp = json_array();
+	ab_sets(cmp);
+	json_object_set_new(all, "ab_within", cmp);
+	if (nsets == 1 && !json_array_size(cmp))
+		bad("%s: one set given and it has no --ab-* runs: give a BASE and an OTHER "
+		    "set (see gupbench compare --help)", sets[0].path);
 
 	if (outdir) {
 		if (mkdir(outdir, 0777) && errno != EEXIST)

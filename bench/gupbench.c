@@ -109,6 +109,16 @@ static void usage(FILE *f)
 "                           beside the walkers); best booted isolcpus/nohz_full\n"
 "      --rt-interval-us N   cyclictest interval (default 100)\n"
 "      --no-bpftrace        do not trace sync IPIs (CAL counts are still kept)\n"
+"      --ab-inject-ns N     paired A/B inside the invocation: the untimed phase\n"
+"                           runs in pairs of slices, A and B in a random order\n"
+"                           per pair, B with an N ns delay per call (0: an\n"
+"                           A/A); each run file gets ab.log_ratios, one\n"
+"                           log(B/A) of wall ns per call per pair. Slow\n"
+"                           phases of the machine cancel inside a pair\n"
+"      --ab-knob PATH=A,B   the same, B = writing B to PATH (e.g. the inject\n"
+"                           kernel's /sys/kernel/debug/gup_fast_inject_ns),\n"
+"                           A = writing A; PATH's value is restored after\n"
+"      --ab-slice-ms N      length of one A/B slice (default 10; 1-1000)\n"
 "      --round N            interleaving round of this invocation, recorded in\n"
 "                           the manifest for compare's pairing (also\n"
 "                           GUPBENCH_ROUND; scripts/interleave sets it)\n"
@@ -173,7 +183,7 @@ enum {
 	OPT_TRIGGER_CPUS = 256, OPT_TRIGGER_MM, OPT_PERIOD, OPT_WARMUP, OPT_INJECT,
 	OPT_GUP_CALLS, OPT_GUP_GET, OPT_TARGET, OPT_TARGET_SIZE, OPT_TOUCH,
 	OPT_VARIANT, OPT_LABEL, OPT_CLOCK, OPT_RT_CPUS, OPT_RT_INTERVAL, OPT_NO_BPF,
-	OPT_ROUND,
+	OPT_ROUND, OPT_AB_INJECT, OPT_AB_KNOB, OPT_AB_SLICE,
 };
 
 static const struct option longopts[] = {
@@ -200,10 +210,39 @@ static const struct option longopts[] = {
 	{ "rt-interval-us", required_argument, NULL, OPT_RT_INTERVAL },
 	{ "no-bpftrace", no_argument, NULL, OPT_NO_BPF },
 	{ "round", required_argument, NULL, OPT_ROUND },
+	{ "ab-inject-ns", required_argument, NULL, OPT_AB_INJECT },
+	{ "ab-knob", required_argument, NULL, OPT_AB_KNOB },
+	{ "ab-slice-ms", required_argument, NULL, OPT_AB_SLICE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* --ab-knob PATH=A,B */
+static void parse_ab_knob(const char *arg, struct options *o)
+{
+	const char *eq = strrchr(arg, '='), *comma = eq ? strchr(eq, ',') : NULL;
+	size_t la, lb;
+
+	if (!eq || eq == arg || !comma || strchr(comma + 1, ','))
+		die_input("--ab-knob: '%s' is not PATH=A,B", arg);
+	la = (size_t)(comma - eq - 1);
+	lb = strlen(comma + 1);
+	if (!la || !lb || la >= sizeof(o->ab_a) || lb >= sizeof(o->ab_b))
+		die_input("--ab-knob: '%s': A and B must be 1-31 characters", arg);
+	if (strpbrk(eq + 1, " \t\n"))
+		die_input("--ab-knob: '%s': A and B must not hold white space", arg);
+	memcpy(o->ab_a, eq + 1, la);
+	o->ab_a[la] = 0;
+	memcpy(o->ab_b, comma + 1, lb);
+	o->ab_b[lb] = 0;
+	if (!strcmp(o->ab_a, o->ab_b))
+		die_input("--ab-knob: '%s': A and B are the same value", arg);
+	o->ab_knob = strndup(arg, (size_t)(eq - arg));
+	if (!o->ab_knob)
+		abort();
+	o->ab = true;
+}
 
 static void check_label(const char *what, const char *s)
 {
@@ -266,10 +305,11 @@ static int cmd_walk(int argc, char **argv)
 	struct options o = {
 		.pages = 8, .runs = 10, .warmup_runs = 1, .run_time = 1.0,
 		.gup_calls = 1024, .gup_pin = true, .target_size = 64u << 20,
+		.ab_slice_ms = 10,
 		.unshare_touch = 4, .results_root = "results",
 		.trigger_mm = TRIGGER_MM_OTHER, .rt_interval_us = 100,
 	};
-	bool have_w = false, have_t = false, have_mm = false;
+	bool have_w = false, have_t = false, have_mm = false, ab_inj = false;
 	char cmdline[4096] = "";
 	size_t off = 0;
 	int c;
@@ -378,6 +418,16 @@ static int cmd_walk(int argc, char **argv)
 			o.round = opt_number("--round", optarg, 0, 1000000);
 			o.have_round = true;
 			break;
+		case OPT_AB_INJECT:
+			o.ab_inject_ns = opt_number("--ab-inject-ns", optarg, 0, 1000000000);
+			o.ab = ab_inj = true;
+			break;
+		case OPT_AB_KNOB:
+			parse_ab_knob(optarg, &o);
+			break;
+		case OPT_AB_SLICE:
+			o.ab_slice_ms = opt_number("--ab-slice-ms", optarg, 1, 1000);
+			break;
 		case 'q':
 			o.quiet = true;
 			break;
@@ -390,6 +440,11 @@ static int cmd_walk(int argc, char **argv)
 	}
 	if (optind < argc)
 		die_input("unexpected argument '%s'", argv[optind]);
+	if (ab_inj && o.ab_knob)
+		die_input("--ab-inject-ns and --ab-knob: give one of them");
+	if (o.ab && o.run_time * 1000 < 2.0 * o.ab_slice_ms)
+		die_input("--run-time %.3g s holds no pair of %u ms A/B slices", o.run_time,
+			  o.ab_slice_ms);
 	if (!o.trigger && (have_t || have_mm || o.trigger_period_us))
 		die_input("--trigger-cpus, --trigger-mm and --trigger-period-us need --trigger");
 	if (o.target && strcmp(o.walker, "odirect"))

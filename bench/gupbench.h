@@ -54,6 +54,12 @@ struct options {
 	unsigned int round;		/* interleaving round, recorded in the manifest */
 	bool force_clock;
 	bool quiet;
+	/* paired A/B slices in the untimed phase (ab.h) */
+	bool ab;
+	uint64_t ab_inject_ns;		/* B's extra delay per call */
+	const char *ab_knob;		/* or: a file written A / B */
+	char ab_a[32], ab_b[32];
+	unsigned int ab_slice_ms;
 };
 
 /* One walker thread's state. */

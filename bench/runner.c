@@ -8,6 +8,7 @@
  * timing is known. The first --warmup runs are discarded.
  */
 #include "gupbench.h"
+#include "ab.h"
 #include "observe.h"
 #include "lib/results.h"
 #include "lib/stats.h"
@@ -270,6 +271,7 @@ static void *walker_main(void *arg)
 	struct walker *w = &wt->w;
 	const struct walker_ops *ops = wt->ops;
 	uint64_t inject = w->opt->inject_ns;
+	bool ab = w->opt->ab;
 
 	pthread_setname_np(pthread_self(), gb_name_walker);
 	wt->setup_rc = pin_self(w->cpu) ? -1 : ops->setup(w);
@@ -307,12 +309,20 @@ static void *walker_main(void *arg)
 					timer_spin_ns(&gb_timer, inject * n);
 				t1 = timer_stop(&gb_timer);
 			} else {
+				unsigned int k = ab ? ab_slice_now() : 0;
+				uint64_t abt = 0;
+
 				rc = ops->call(w, &kns, &n);
 				if (inject) {
 					wt->untimed_spin_ticks +=
 						timer_spin_ns(&gb_timer, inject * n);
 					wt->untimed_spins++;
 				}
+				if (ab_spin)
+					abt = timer_spin_ticks(&gb_timer,
+							       ab_arms[k] ? ab_b_ticks * n : 0);
+				if (ab)
+					ab_count((unsigned int)w->index, k, n, abt);
 			}
 			if (!rc && ops->after)
 				rc = ops->after(w);
@@ -344,17 +354,35 @@ static double now_s(void)
 	return (double)clock_raw_ns() / 1e9;
 }
 
-/* sleeps @secs unless stopped; returns the phase's real length */
-static double phase_run(int ph, double secs)
+static bool phase_stop(void)
 {
+	return gb_interrupted() || atomic_load(&ctl->failed);
+}
+
+static char ab_err[PATH_MAX + 128];	/* an --ab-knob write failed */
+
+/*
+ * Sleeps @secs unless stopped (with --ab-*, the untimed phase runs the A/B
+ * slices instead); returns the phase's real length.
+ */
+static double phase_run(const struct options *opt, int ph, double secs)
+{
+	bool ab = opt->ab && ph == PHASE_UNTIMED && !ab_err[0];
 	double t0, left;
 
+	if (ab && ab_begin(ab_err, sizeof(ab_err)))
+		ab = false;
 	atomic_store(&phase, ph);
 	atomic_store(&phase_end, 0);
 	pthread_barrier_wait(&bar_start);
 	t0 = now_s();
-	while (!gb_interrupted() && !atomic_load(&ctl->failed) &&
-	       (left = secs - (now_s() - t0)) > 0) {
+	if (ab) {
+		t0 = ab_phase(t0, secs, phase_stop, ab_err, sizeof(ab_err));
+		atomic_store(&phase_end, 1);
+		pthread_barrier_wait(&bar_end);
+		return t0;
+	}
+	while (!phase_stop() && (left = secs - (now_s() - t0)) > 0) {
 		struct timespec ts = { .tv_sec = 0, .tv_nsec = left > 0.05 ? 50000000L :
 				       (long)(left * 1e9) };
 
@@ -494,6 +522,8 @@ static int collect_run(struct results *res, const struct options *opt,
 	if (opt->inject_ns)
 		json_object_set_new(j, "inject_in_loop_ns", json_real(rr->inject_in_loop_ns));
 	json_object_set_new(j, "cal_interrupts", cal);
+	if (opt->ab)
+		json_object_set_new(j, "ab", ab_run_json());
 	snprintf(name, sizeof(name), "run-%03u.json", r);
 	ret = results_write_json(res, name, j);
 	json_decref(j);
@@ -799,6 +829,8 @@ int run_scenario(const struct options *opt, const char *cmdline)
 			 mm_name(opt));
 	else
 		snprintf(label, sizeof(label), "%s", wops->name);
+	if (ab_init(opt, nwalk, err, sizeof(err)))
+		die_input("%s", err);
 	if (results_create(&res, opt->results_root, label, err, sizeof(err)))
 		die_input("%s", err);
 
@@ -827,6 +859,8 @@ int run_scenario(const struct options *opt, const char *cmdline)
 			       "inject_in_loop_ns is the delay as it ran in the walker "
 			       "(its own spans + outside_span_ns, untimed phase)"));
 	}
+	if (opt->ab)
+		json_object_set_new(res.manifest, "ab", ab_manifest_json());
 	json_object_set_new(res.manifest, "timed_region", json_string(wops->timed_what));
 	json_object_set_new(res.manifest, "timing_note", note ? json_string(note) : json_null());
 	/* a full or failing results filesystem is bad input, found before measuring */
@@ -966,8 +1000,8 @@ int run_scenario(const struct options *opt, const char *cmdline)
 		atomic_store(&ctl->run, (int)slot);
 		if (tops && tops->verify_counter)
 			v0 = vmstat_read(tops->verify_counter);
-		ts = phase_run(PHASE_TIMED, opt->run_time);
-		us = phase_run(PHASE_UNTIMED, opt->run_time);
+		ts = phase_run(opt, PHASE_TIMED, opt->run_time);
+		us = phase_run(opt, PHASE_UNTIMED, opt->run_time);
 		atomic_store(&ctl->run, (int)nslots);	/* park the triggers */
 		if (tops && tops->verify_counter)
 			v1 = vmstat_read(tops->verify_counter);
@@ -989,6 +1023,8 @@ int run_scenario(const struct options *opt, const char *cmdline)
 			snprintf(err, sizeof(err), "trigger %s: %s", tops->name, ctl->trig_err);
 			why = err;
 		}
+		if (ab_err[0])
+			why = ab_err;
 		if (gb_interrupted()) {
 			snprintf(intr_why, sizeof(intr_why), "interrupted by a signal %s "
 				 "(%u of %u runs done)", warm ? "in a warm-up run" :

@@ -502,6 +502,22 @@ int cs_run_from_json(const json_t *run, struct cs_run *r, char *err, size_t len)
 		    !(r->inject_in_loop_ns >= 0))
 			return fail(err, len, "\"inject_in_loop_ns\" is negative");
 	}
+	r->ab_b_inject_ns = NAN;
+	if (json_is_object(json_object_get(run, "ab"))) {
+		const json_t *ab = json_object_get(run, "ab");
+		double c;
+
+		if (num(ab, "change_pct_median", &c) && num(ab, "a_ns_per_call_median",
+							    &r->ab_a_ns)) {
+			if (!(c > -100) || !(r->ab_a_ns > 0))
+				return fail(err, len, "ab: change_pct_median or "
+					    "a_ns_per_call_median out of range");
+			r->ab_log_ratio = log1p(c / 100);
+			r->have_ab = true;
+		}
+		if (!num(ab, "b_inject_in_loop_ns", &r->ab_b_inject_ns))
+			r->ab_b_inject_ns = NAN;
+	}
 	trig = json_object_get(run, "trigger");
 	if (trig && !json_is_null(trig)) {
 		if (!json_is_object(trig))
@@ -695,6 +711,22 @@ int cs_manifest_from_json(const json_t *m, struct cs_manifest *mf, char *err, si
 	mf->pages = (long)v;
 	mf->inject_ns = num(opt, "inject_ns", &v) ? v : 0;
 	mf->inject_measured_ns = num(json_object_get(m, "inject"), "measured_ns", &v) ? v : 0;
+	if (json_is_object(json_object_get(m, "ab"))) {
+		const json_t *ab = json_object_get(m, "ab"), *k = json_object_get(ab, "knob");
+		char path[200] = "", a[40] = "", b[40] = "";
+
+		if (json_is_object(k)) {
+			str(k, "path", path, sizeof(path));
+			str(k, "a", a, sizeof(a));
+			str(k, "b", b, sizeof(b));
+			snprintf(mf->ab_what, sizeof(mf->ab_what), "B: %s = %s, A: %s", path, b, a);
+		} else if (num(json_object_get(ab, "b_inject"), "requested_ns", &v)) {
+			snprintf(mf->ab_what, sizeof(mf->ab_what),
+				 "B: +%.0f ns delay per call (--ab-inject-ns)", v);
+		} else {
+			snprintf(mf->ab_what, sizeof(mf->ab_what), "B: unknown");
+		}
+	}
 	mf->round = -1;
 	u = json_object_get(m, "unit");
 	if (u && !json_is_null(u)) {

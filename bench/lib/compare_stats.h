@@ -101,6 +101,10 @@ struct cs_run {
 	double v[CS_NRUN_METRICS];
 	bool have[CS_NRUN_METRICS];
 	double inject_in_loop_ns;	/* "inject_in_loop_ns"; 0 without */
+	/* "ab" (gupbench --ab-*): log of the median B/A ratio of the run's
+	 * pairs, A's median ns/call, B's extra delay in the loop (NAN: none) */
+	bool have_ab;
+	double ab_log_ratio, ab_a_ns, ab_b_inject_ns;
 };
 /*
  * One run-NNN.json. Walker values come from its histogram (hist_from_json);
@@ -129,6 +133,7 @@ struct cs_manifest {
 	long cpus, pages, runs_completed;
 	double inject_ns;
 	double inject_measured_ns;	/* manifest inject.measured_ns; 0 without */
+	char ab_what[320];		/* manifest "ab": what B is; "" without */
 	/* "unit": empty strings / round -1 when absent (older files) */
 	char invocation_id[80], boot_id[80], order[128];
 	long round;

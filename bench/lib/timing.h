@@ -126,19 +126,28 @@ static inline uint64_t timer_now(const struct gb_timer *t)
  * reached at the same time whatever the loop's speed, give or take one
  * read. Returns the ticks between the first and the last read (the
  * delay's own view of its length); the cost outside that span, one read
- * or so, is timer_spin_measure()'s @outside_ns.
+ * or so, is timer_spin_measure()'s @outside_ns. timer_spin_ticks(t, 0)
+ * still reads twice: the A arm of --ab-inject-ns, so that the cost outside
+ * the span is the same in both arms.
  */
+static inline uint64_t timer_spin_ticks(const struct gb_timer *t, uint64_t ticks)
+{
+	uint64_t start = timer_now(t), now;
+
+	do
+		now = timer_now(t);
+	while (now - start < ticks);
+	return now - start;
+}
+
+static inline uint64_t timer_ticks(const struct gb_timer *t, uint64_t ns)
+{
+	return (uint64_t)((double)ns / t->ns_per_tick + 0.5);
+}
+
 static inline uint64_t timer_spin_ns(const struct gb_timer *t, uint64_t ns)
 {
-	uint64_t ticks, start, now;
-
-	if (!ns)
-		return 0;
-	ticks = (uint64_t)((double)ns / t->ns_per_tick + 0.5);
-	start = now = timer_now(t);
-	while (now - start < ticks)
-		now = timer_now(t);
-	return now - start;
+	return ns ? timer_spin_ticks(t, timer_ticks(t, ns)) : 0;
 }
 
 /*
