@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,13 +81,17 @@ int ab_init(const struct options *opt, unsigned int nw, char *err, size_t len)
 			timer_spin_measure(&gb_timer, opt->ab_inject_ns, NULL) : 0;
 	}
 	if (opt->ab_knob) {
+		char e[PATH_MAX + 64];
+
 		if (access(opt->ab_knob, R_OK | W_OK)) {
 			snprintf(err, len, "--ab-knob: %s: %s", opt->ab_knob, strerror(errno));
 			return -1;
 		}
 		/* remembered for sysstate_restore() on exit, error and signals */
-		if (sysstate_set(opt->ab_knob, opt->ab_a, err, len))
+		if (sysstate_set(opt->ab_knob, opt->ab_a, e, sizeof(e))) {
+			snprintf(err, len, "--ab-knob: %s", e);
 			return -1;
+		}
 		knob_fd = open(opt->ab_knob, O_WRONLY | O_CLOEXEC);
 		if (knob_fd < 0) {
 			snprintf(err, len, "--ab-knob: %s: %s", opt->ab_knob, strerror(errno));
