@@ -1309,8 +1309,8 @@ int cmd_compare(int argc, char **argv)
 	ab_sets(cmp);
 	json_object_set_new(all, "ab_within", cmp);
 	if (nsets == 1 && !json_array_size(cmp))
-		bad("%s: one set given and it has no --ab-* runs: give a BASE and an OTHER "
-		    "set (see gupbench compare --help)", sets[0].path);
+		bad("need a BASE and at least one OTHER results set: %s alone has no --ab-* "
+		    "runs (see gupbench compare --help)", sets[0].path);
 
 	if (outdir) {
 		if (mkdir(outdir, 0777) && errno != EEXIST)

@@ -6,6 +6,7 @@
 #include "gupbench.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -219,6 +220,8 @@ static const struct option longopts[] = {
 };
 
 /* --ab-knob PATH=A,B */
+static char knob_path[PATH_MAX];
+
 static void parse_ab_knob(const char *arg, struct options *o)
 {
 	const char *eq = strrchr(arg, '='), *comma = eq ? strchr(eq, ',') : NULL;
@@ -238,9 +241,11 @@ static void parse_ab_knob(const char *arg, struct options *o)
 	o->ab_b[lb] = 0;
 	if (!strcmp(o->ab_a, o->ab_b))
 		die_input("--ab-knob: '%s': A and B are the same value", arg);
-	o->ab_knob = strndup(arg, (size_t)(eq - arg));
-	if (!o->ab_knob)
-		abort();
+	if ((size_t)(eq - arg) >= sizeof(knob_path))
+		die_input("--ab-knob: the path is longer than %zu bytes", sizeof(knob_path) - 1);
+	memcpy(knob_path, arg, (size_t)(eq - arg));
+	knob_path[eq - arg] = 0;
+	o->ab_knob = knob_path;
 	o->ab = true;
 }
 
