@@ -21,9 +21,15 @@
 
 extern atomic_uint ab_cur;		/* current slice */
 extern unsigned char *ab_arms;		/* arm of each slice: 0 = A, 1 = B */
-/* --ab-inject-ns: every untimed call of both arms spins, A for 0, B for this */
+/*
+ * --ab-inject-ns: after every untimed call A spins AB_A_NS and B AB_A_NS + N
+ * (ticks): both read the timer alike and both leave a loop that spun (a
+ * mispredicted exit, ~5 ns here, that a 0-tick A would not have), so only
+ * N differs between the arms
+ */
+#define AB_A_NS 50
 extern bool ab_spin;
-extern uint64_t ab_b_ticks;
+extern uint64_t ab_a_ticks, ab_b_ticks;
 
 /* Sets up for @nwalk walkers; 0, or -1 with @err (knob unusable). */
 int ab_init(const struct options *opt, unsigned int nwalk, char *err, size_t len);

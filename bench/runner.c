@@ -320,7 +320,8 @@ static void *walker_main(void *arg)
 				}
 				if (ab_spin)
 					abt = timer_spin_ticks(&gb_timer,
-							       ab_arms[k] ? ab_b_ticks * n : 0);
+							       ab_arms[k] ? ab_b_ticks * n :
+							       ab_a_ticks * n);
 				if (ab)
 					ab_count((unsigned int)w->index, k, n, abt);
 			}
