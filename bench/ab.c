@@ -28,16 +28,25 @@ static unsigned int nwalk, nslices, done_slices;
 static uint64_t *calls, *spin_ticks;		/* [walker][slice] */
 static uint64_t *t_ns;				/* slice starts, [nslices + 1] */
 static unsigned int seed;
-static int knob_fd = -1;
+static bool knob_on;
 static double inject_measured_ns;
 
+/*
+ * As `echo V > PATH`: opened, truncated and written each time (debugfs
+ * attribute files refuse pwrite() with ESPIPE; a plain file would keep a
+ * longer old value's tail).
+ */
 static int knob_write(const char *v, char *err, size_t len)
 {
-	ssize_t n = pwrite(knob_fd, v, strlen(v), 0);
+	int fd = open(o->ab_knob, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : write(fd, v, strlen(v));
+	int e = errno;
 
+	if (fd >= 0)
+		close(fd);
 	if (n != (ssize_t)strlen(v)) {
 		snprintf(err, len, "--ab-knob: writing '%s' to %s: %s", v, o->ab_knob,
-			 n < 0 ? strerror(errno) : "short write");
+			 n < 0 ? strerror(e) : "short write");
 		return -1;
 	}
 	return 0;
@@ -94,11 +103,7 @@ int ab_init(const struct options *opt, unsigned int nw, char *err, size_t len)
 			snprintf(err, len, "--ab-knob: %s", e);
 			return -1;
 		}
-		knob_fd = open(opt->ab_knob, O_WRONLY | O_CLOEXEC);
-		if (knob_fd < 0) {
-			snprintf(err, len, "--ab-knob: %s: %s", opt->ab_knob, strerror(errno));
-			return -1;
-		}
+		knob_on = true;
 		if (knob_check(opt->ab_b, err, len) || knob_check(opt->ab_a, err, len))
 			return -1;
 	}
@@ -117,7 +122,7 @@ int ab_begin(char *err, size_t len)
 	memset(spin_ticks, 0, (size_t)nwalk * nslices * sizeof(*spin_ticks));
 	done_slices = 0;
 	atomic_store(&ab_cur, 0);
-	return knob_fd >= 0 ? knob_write(ab_arms[0] ? o->ab_b : o->ab_a, err, len) : 0;
+	return knob_on ? knob_write(ab_arms[0] ? o->ab_b : o->ab_a, err, len) : 0;
 }
 
 static void sleep_to(uint64_t when)
@@ -141,7 +146,7 @@ double ab_phase(double t0_s, double secs, bool (*stop)(void), char *err, size_t 
 	t_ns[0] = t0;
 	for (k = 1; k < nslices && !stop(); k++) {
 		sleep_to(t0 + k * slice);
-		if (knob_fd >= 0 && knob_write(ab_arms[k] ? o->ab_b : o->ab_a, err, len))
+		if (knob_on && knob_write(ab_arms[k] ? o->ab_b : o->ab_a, err, len))
 			break;
 		t_ns[k] = clock_raw_ns();
 		atomic_store(&ab_cur, k);
@@ -255,12 +260,4 @@ json_t *ab_manifest_json(void)
 		json_object_set_new(j, "knob", json_pack("{s:s, s:s, s:s}",
 			"path", o->ab_knob, "a", o->ab_a, "b", o->ab_b));
 	return j;
-}
-
-void ab_fini(void)
-{
-	if (knob_fd >= 0) {
-		close(knob_fd);
-		knob_fd = -1;
-	}
 }

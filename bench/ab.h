@@ -59,7 +59,4 @@ json_t *ab_run_json(void);
 /* The manifest's "ab" object (NULL without --ab-*). */
 json_t *ab_manifest_json(void);
 
-/* Puts the knob back (also done by sysstate on exit and signals). */
-void ab_fini(void);
-
 #endif
