@@ -893,6 +893,8 @@ static json_t *ab_within(const struct set *set, const struct scen *s)
 				    (t.lo > 0 || t.hi < 0) ? "*" : "~"));
 	}
 	json_object_set_new(r, "known_pct", nk ? json_real(100 * known / (double)nk) : json_null());
+	json_object_set_new(r, "timing_note", s->mf.timing_note[0] ?
+			    json_string(s->mf.timing_note) : json_null());
 	free(lr);
 	free(one);
 	free(ratio);
@@ -1099,6 +1101,8 @@ static void print_text(FILE *f, const json_t *all)
 		if (isfinite(jnum(r, "known_pct")))
 			fprintf(f, "known %s; ", fmt_pct(jnum(r, "known_pct"), b1, sizeof(b1)));
 		fprintf(f, "%s\n", jstr(r, "b"));
+		if (json_is_string(json_object_get(r, "timing_note")))
+			fprintf(f, "  note: %s\n", jstr(r, "timing_note"));
 		if (json_integer_value(json_object_get(r, "units")) < 2)
 			fprintf(f, "  (one invocation: no interval; the unit of replication is "
 				"the invocation, run it again)\n");
