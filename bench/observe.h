@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Observers attached to every run: sync IPIs through bpftrace
- * (scripts/sync-ipis.bt), the CAL line of /proc/interrupts per run,
+ * (scripts/gupbench-ipis.bt), the CAL line of /proc/interrupts per run,
  * cyclictest on the --rt-cpus (alone, then under load) and perf stat on
  * the walker CPUs. Whatever cannot run is recorded with the reason.
  */

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <jansson.h>
 
-/* scripts/sync-ipis.bt run with `bpftrace -f json` */
+/* scripts/gupbench-ipis.bt run with `bpftrace -f json` */
 struct ipi_counts {
 	bool attached;			/* saw "attached_probes" */
 	uint64_t queued[CPU_SETSIZE];	/* csd_queue_cpu per target CPU */
