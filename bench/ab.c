@@ -6,10 +6,10 @@
  * phase.
  */
 #include "ab.h"
+#include "lib/compare_stats.h"
 #include "lib/sysstate.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -31,22 +31,12 @@ static unsigned int seed;
 static bool knob_on;
 static double inject_measured_ns;
 
-/*
- * As `echo V > PATH`: opened, truncated and written each time (debugfs
- * attribute files refuse pwrite() with ESPIPE; a plain file would keep a
- * longer old value's tail).
- */
+/* as `echo V > PATH` (debugfs attribute files refuse pwrite() with ESPIPE) */
 static int knob_write(const char *v, char *err, size_t len)
 {
-	int fd = open(o->ab_knob, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : write(fd, v, strlen(v));
-	int e = errno;
-
-	if (fd >= 0)
-		close(fd);
-	if (n != (ssize_t)strlen(v)) {
+	if (sysfs_write(o->ab_knob, v)) {
 		snprintf(err, len, "--ab-knob: writing '%s' to %s: %s", v, o->ab_knob,
-			 n < 0 ? strerror(e) : "short write");
+			 strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -90,8 +80,7 @@ int ab_init(const struct options *opt, unsigned int nw, char *err, size_t len)
 		ab_b_ticks = ab_a_ticks + timer_ticks(&gb_timer, opt->ab_inject_ns);
 		inject_measured_ns = opt->ab_inject_ns ?
 			timer_spin_measure(&gb_timer, opt->ab_inject_ns, NULL) : 0;
-	}
-	if (opt->ab_knob) {
+	} else {
 		char e[PATH_MAX + 64];
 
 		if (access(opt->ab_knob, R_OK | W_OK)) {
@@ -166,19 +155,6 @@ void ab_count(unsigned int w, unsigned int k, uint64_t n, uint64_t ticks)
 	spin_ticks[i] += ticks;
 }
 
-static int cmp_dbl(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *x, size_t n)
-{
-	qsort(x, n, sizeof(*x), cmp_dbl);
-	return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
-}
-
 /* per-thread wall ns per call of slice @s, 0 when no call */
 static double slice_ns(unsigned int s, uint64_t *c)
 {
@@ -191,13 +167,16 @@ static double slice_ns(unsigned int s, uint64_t *c)
 json_t *ab_run_json(void)
 {
 	unsigned int pairs = done_slices / 2, np = 0, empty = 0;
-	double *lr = malloc((pairs + 1) * sizeof(*lr)), *an = malloc((pairs + 1) * sizeof(*an));
-	double *bn = malloc((pairs + 1) * sizeof(*bn)), tk[2] = { 0, 0 }, nc[2] = { 0, 0 };
-	json_t *j, *a = json_array();
+	double *lr, *an, *bn, tk[2] = { 0, 0 }, nc[2] = { 0, 0 };
+	json_t *j, *a;
 
 	if (!o->ab)
 		return NULL;
-	if (!lr || !an || !bn)
+	lr = malloc((pairs + 1) * sizeof(*lr));
+	an = malloc((pairs + 1) * sizeof(*an));
+	bn = malloc((pairs + 1) * sizeof(*bn));
+	a = json_array();
+	if (!lr || !an || !bn || !a)
 		abort();
 	for (unsigned int p = 0; p < pairs; p++) {
 		unsigned int sa = ab_arms[2 * p] ? 2 * p + 1 : 2 * p, sb = sa ^ 1;
@@ -222,10 +201,10 @@ json_t *ab_run_json(void)
 	}
 	j = json_pack("{s:i, s:i, s:o}", "pairs", np, "empty_pairs", empty, "log_ratios", a);
 	if (np) {
-		json_object_set_new(j, "a_ns_per_call_median", json_real(median(an, np)));
-		json_object_set_new(j, "b_ns_per_call_median", json_real(median(bn, np)));
+		json_object_set_new(j, "a_ns_per_call_median", json_real(cs_median(an, np)));
+		json_object_set_new(j, "b_ns_per_call_median", json_real(cs_median(bn, np)));
 		json_object_set_new(j, "change_pct_median",
-				    json_real(100 * (exp(median(lr, np)) - 1)));
+				    json_real(100 * (exp(cs_median(lr, np)) - 1)));
 	}
 	/* B's extra delay as it ran: its spans per call minus A's (both arms
 	 * read the timer alike, so the cost outside the spans cancels) */

@@ -54,17 +54,21 @@ int sysfs_read(const char *path, char *buf, size_t len)
 	return 0;
 }
 
-/* async-signal-safe */
-static int write_value(const char *path, const char *value)
+int sysfs_write(const char *path, const char *value)
 {
-	int fd = open(path, O_WRONLY | O_TRUNC);
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	ssize_t n, len = (ssize_t)strlen(value);
+	int e;
 
 	if (fd < 0)
 		return -1;
 	n = write(fd, value, len);
+	e = n < 0 ? errno : EIO;
 	close(fd);
-	return n == len ? 0 : -1;
+	if (n == len)
+		return 0;
+	errno = e;
+	return -1;
 }
 
 void sysstate_restore(void)
@@ -78,7 +82,7 @@ void sysstate_restore(void)
 
 		if (!atomic_compare_exchange_strong(&nsaved, &n, n - 1))
 			continue;	/* the other restorer took it */
-		if (write_value(s->path, s->old)) {
+		if (sysfs_write(s->path, s->old)) {
 			static const char msg[] = "gupbench: warning: could not restore ";
 
 			if (write(2, msg, sizeof(msg) - 1) < 0 ||
@@ -123,12 +127,12 @@ int sysstate_set(const char *path, const char *value, char *err, size_t errlen)
 	if (!strcmp(s->old, value))
 		return 0;
 	atomic_fetch_add(&nsaved, 1);
-	if (write_value(path, value)) {
+	if (sysfs_write(path, value)) {
 		snprintf(err, errlen, "cannot write '%s' to %s: %s", value, path,
 			 strerror(errno));
 		atomic_fetch_sub(&nsaved, 1);
 		/* a partial write may still have changed something */
-		write_value(path, s->old);
+		sysfs_write(path, s->old);
 		return -1;
 	}
 	return 0;

@@ -16,6 +16,13 @@
  */
 int sysfs_read(const char *path, char *buf, size_t len);
 
+/*
+ * Write @value to @path as `echo -n VALUE > PATH` does: open with O_TRUNC,
+ * one write(), close. 0, or -1 with errno (EIO for a short write).
+ * Async-signal-safe.
+ */
+int sysfs_write(const char *path, const char *value);
+
 /* Write @value to @path, remembering the old value. 0 or -1 (+err). */
 int sysstate_set(const char *path, const char *value, char *err, size_t errlen);
 
