@@ -1,5 +1,5 @@
 # Thin wrapper; the work is in meson.build and scripts/.
-.PHONY: all build bench test report compare-kernels ab clean
+.PHONY: all build bench test report compare-kernels ab clean cross-arm64
 
 all: build
 
@@ -13,6 +13,10 @@ bench: build
 
 test:
 	@scripts/test
+
+# a static aarch64 gupbench: build-aarch64/gupbench (docs/model-litmus.md)
+cross-arm64:
+	@scripts/build-cross
 
 # make report R=results/compare-<time>   (default: the newest compare-*)
 report: build
@@ -31,4 +35,4 @@ ab: build
 		A="$(A)" B="$(B)"
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-aarch64
