@@ -35,4 +35,4 @@ ab: build
 		A="$(A)" B="$(B)"
 
 clean:
-	rm -rf build build-asan build-aarch64
+	rm -rf build build-asan build-aarch64 build-aarch64-sysroot
