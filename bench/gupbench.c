@@ -109,7 +109,11 @@ static void usage(FILE *f)
 "      --rt-cpus LIST       run cyclictest on these CPUs (alone first, then\n"
 "                           beside the walkers); best booted isolcpus/nohz_full\n"
 "      --rt-interval-us N   cyclictest interval (default 100)\n"
-"      --no-bpftrace        do not trace sync IPIs (CAL counts are still kept)\n"
+"      --ipi-observer M     how sync IPIs are counted: bpftrace, tracefs (an\n"
+"                           instance of its own, csd events filtered on the\n"
+"                           sync function's address; no bpftrace needed),\n"
+"                           auto (bpftrace, else tracefs; default) or none\n"
+"      --no-bpftrace        --ipi-observer=none (CAL counts are still kept)\n"
 "      --ab-inject-ns N     paired A/B inside the invocation: the untimed phase\n"
 "                           runs in pairs of slices, A and B in a random order\n"
 "                           per pair, B with an N ns delay per call (0: an\n"
@@ -184,7 +188,7 @@ enum {
 	OPT_TRIGGER_CPUS = 256, OPT_TRIGGER_MM, OPT_PERIOD, OPT_WARMUP, OPT_INJECT,
 	OPT_GUP_CALLS, OPT_GUP_GET, OPT_TARGET, OPT_TARGET_SIZE, OPT_TOUCH,
 	OPT_VARIANT, OPT_LABEL, OPT_CLOCK, OPT_RT_CPUS, OPT_RT_INTERVAL, OPT_NO_BPF,
-	OPT_ROUND, OPT_AB_INJECT, OPT_AB_KNOB, OPT_AB_SLICE,
+	OPT_IPI_OBS, OPT_ROUND, OPT_AB_INJECT, OPT_AB_KNOB, OPT_AB_SLICE,
 };
 
 static const struct option longopts[] = {
@@ -210,6 +214,7 @@ static const struct option longopts[] = {
 	{ "rt-cpus", required_argument, NULL, OPT_RT_CPUS },
 	{ "rt-interval-us", required_argument, NULL, OPT_RT_INTERVAL },
 	{ "no-bpftrace", no_argument, NULL, OPT_NO_BPF },
+	{ "ipi-observer", required_argument, NULL, OPT_IPI_OBS },
 	{ "round", required_argument, NULL, OPT_ROUND },
 	{ "ab-inject-ns", required_argument, NULL, OPT_AB_INJECT },
 	{ "ab-knob", required_argument, NULL, OPT_AB_KNOB },
@@ -417,7 +422,20 @@ static int cmd_walk(int argc, char **argv)
 			o.rt_interval_us = opt_number("--rt-interval-us", optarg, 10, 1000000);
 			break;
 		case OPT_NO_BPF:
-			o.no_bpftrace = true;
+			o.ipi_observer = IPI_NONE;
+			break;
+		case OPT_IPI_OBS:
+			if (!strcmp(optarg, "auto"))
+				o.ipi_observer = IPI_AUTO;
+			else if (!strcmp(optarg, "bpftrace"))
+				o.ipi_observer = IPI_BPFTRACE;
+			else if (!strcmp(optarg, "tracefs"))
+				o.ipi_observer = IPI_TRACEFS;
+			else if (!strcmp(optarg, "none"))
+				o.ipi_observer = IPI_NONE;
+			else
+				die_input("--ipi-observer: '%s' is not auto, bpftrace, tracefs "
+					  "or none", optarg);
 			break;
 		case OPT_ROUND:
 			o.round = opt_number("--round", optarg, 0, 1000000);

@@ -35,7 +35,8 @@ struct options {
 	enum trigger_mm trigger_mm;
 	cpu_set_t walker_cpus, trigger_cpus, rt_cpus;
 	unsigned int rt_interval_us;	/* cyclictest -i */
-	bool no_bpftrace;
+	/* how sync IPIs are counted: --ipi-observer (--no-bpftrace: none) */
+	enum { IPI_AUTO, IPI_BPFTRACE, IPI_TRACEFS, IPI_NONE } ipi_observer;
 	unsigned int pages;		/* pages per GUP-fast call */
 	unsigned int runs;
 	unsigned int warmup_runs;

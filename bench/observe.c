@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "observe.h"
+#include "csdtrace.h"
 #include "lib/sysinfo.h"
 #include "lib/toolparse.h"
 
@@ -26,10 +27,16 @@ struct observe {
 	const struct options *opt;
 	struct results *res;
 	cpu_set_t online;
-	/* bpftrace */
+	/* sync IPIs: bpftrace or a tracefs instance (method) */
+	const char *method;		/* NULL: not counted (bt_why) */
 	pid_t bt_pid;
-	char bt_why[512];
+	char bt_why[512], bt_fallback[512];
 	bool tracefs_mounted;
+	/* the tracefs instance: sync counts (method "tracefs"), attribution */
+	struct csdtrace ct;
+	bool ct_on;
+	int attr_cpus;			/* RT and idle CPUs */
+	char ct_why[512];
 	/* /proc/interrupts CAL */
 	uint64_t cal0[CPU_SETSIZE], cal_sum[CPU_SETSIZE];
 	uint64_t cal_events;
@@ -336,19 +343,15 @@ static bool kallsyms_has(const char *sym)
 	return found;
 }
 
-static bool ipi_usable(struct observe *o, char *tool, size_t len)
+/* root, the sync function and the csd tracepoints: what both methods need */
+static bool ipi_usable(struct observe *o)
 {
-	if (o->opt->no_bpftrace) {
-		snprintf(o->bt_why, sizeof(o->bt_why), "--no-bpftrace given");
-		return false;
-	}
-	if (!find_tool("bpftrace", tool, len)) {
-		snprintf(o->bt_why, sizeof(o->bt_why),
-			 "bpftrace not installed (apt-get install bpftrace)");
+	if (o->opt->ipi_observer == IPI_NONE) {
+		snprintf(o->bt_why, sizeof(o->bt_why), "--no-bpftrace / --ipi-observer=none given");
 		return false;
 	}
 	if (geteuid()) {
-		snprintf(o->bt_why, sizeof(o->bt_why), "bpftrace needs root");
+		snprintf(o->bt_why, sizeof(o->bt_why), "tracing sync IPIs needs root");
 		return false;
 	}
 	if (!kallsyms_has(SYNC_FUNC)) {
@@ -373,21 +376,22 @@ static bool ipi_usable(struct observe *o, char *tool, size_t len)
 	return true;
 }
 
-void observe_ipi_start(struct observe *o)
+/* bpftrace attached: true; else false with o->bt_why */
+static bool bpftrace_start(struct observe *o)
 {
 	char tool[PATH_MAX], script[PATH_MAX];
 	const char *dir = getenv("GUPBENCH_SCRIPTS");
 
-	if (!ipi_usable(o, tool, sizeof(tool))) {
-		results_skip(o->res, "sync-ipi tracing", o->bt_why);
-		return;
+	if (!find_tool("bpftrace", tool, sizeof(tool))) {
+		snprintf(o->bt_why, sizeof(o->bt_why),
+			 "bpftrace not installed (apt-get install bpftrace)");
+		return false;
 	}
 	snprintf(script, sizeof(script), "%s/gupbench-ipis.bt", dir ? dir : GUPBENCH_SCRIPTS_DIR);
 	if (access(script, R_OK)) {
 		snprintf(o->bt_why, sizeof(o->bt_why), "%.400s: %s (set GUPBENCH_SCRIPTS)",
 			 script, strerror(errno));
-		results_skip(o->res, "sync-ipi tracing", o->bt_why);
-		return;
+		return false;
 	}
 	{
 		char *argv[] = { tool, "-f", "json", script, NULL };
@@ -402,7 +406,7 @@ void observe_ipi_start(struct observe *o)
 
 		free(out);
 		if (ok)
-			return;
+			return true;
 		if (gb_interrupted())
 			break;
 		if (waitpid(o->bt_pid, &st, WNOHANG) == o->bt_pid) {
@@ -411,9 +415,10 @@ void observe_ipi_start(struct observe *o)
 			last_line(err, o->bt_why, sizeof(o->bt_why));
 			free(err);
 			o->bt_pid = -1;
-			results_skip(o->res, "sync-ipi tracing", o->bt_why[0] ? o->bt_why :
-				     "bpftrace exited before attaching");
-			return;
+			if (!o->bt_why[0])
+				snprintf(o->bt_why, sizeof(o->bt_why),
+					 "bpftrace exited before attaching");
+			return false;
 		}
 		usleep(20000);
 	}
@@ -423,6 +428,78 @@ void observe_ipi_start(struct observe *o)
 	snprintf(o->bt_why, sizeof(o->bt_why), gb_interrupted() ?
 		 "interrupted before bpftrace attached" :
 		 "bpftrace did not attach within 120 s");
+	return false;
+}
+
+/*
+ * The tracefs instance: the sync IPIs (the count when the method is
+ * tracefs, a cross-check of bpftrace's otherwise) and every csd queued to
+ * the RT and idle CPUs (the attribution). The reader runs on neither
+ * walker nor RT CPUs where there is such a CPU.
+ */
+static bool tracefs_start(struct observe *o)
+{
+	cpu_set_t attr, reader;
+	char out[PATH_MAX + 64];
+
+	CPU_ZERO(&attr);
+	CPU_ZERO(&reader);
+	for (int c = 0; c < CPU_SETSIZE; c++) {
+		const char *r;
+
+		if (!CPU_ISSET(c, &o->online))
+			continue;
+		r = role_of(o, c);
+		if (r == roles[2] || r == roles[3])
+			CPU_SET(c, &attr);
+		if (r != roles[0] && r != roles[2])
+			CPU_SET(c, &reader);
+	}
+	if (!CPU_COUNT(&reader))
+		for (int c = 0; c < CPU_SETSIZE; c++)
+			if (CPU_ISSET(c, &o->online) && role_of(o, c) != roles[2])
+				CPU_SET(c, &reader);
+	o->attr_cpus = CPU_COUNT(&attr);
+	snprintf(out, sizeof(out), "%s/tracefs-ipis.json", o->res->dir);
+	o->ct_on = !csdtrace_start(&o->ct, SYNC_FUNC, true, &attr, &reader, out,
+				   o->ct_why, sizeof(o->ct_why));
+	return o->ct_on;
+}
+
+void observe_ipi_start(struct observe *o)
+{
+	int m = o->opt->ipi_observer;
+	char tool[PATH_MAX];
+
+	if (!ipi_usable(o)) {
+		snprintf(o->ct_why, sizeof(o->ct_why), "%s", o->bt_why);
+		results_skip(o->res, "sync-ipi tracing", o->bt_why);
+		return;
+	}
+	/* the instance first: it sees bpftrace attach */
+	tracefs_start(o);
+	if (m == IPI_TRACEFS || (m == IPI_AUTO && !find_tool("bpftrace", tool, sizeof(tool)))) {
+		if (m == IPI_AUTO)
+			snprintf(o->bt_fallback, sizeof(o->bt_fallback), "bpftrace not installed");
+	} else if (bpftrace_start(o)) {
+		o->method = "bpftrace";
+		return;
+	} else if (m == IPI_BPFTRACE) {
+		results_skip(o->res, "sync-ipi tracing", o->bt_why);
+		return;
+	} else {
+		/* auto: bpftrace is there but cannot run here */
+		snprintf(o->bt_fallback, sizeof(o->bt_fallback), "%s", o->bt_why);
+	}
+	if (o->ct_on) {
+		o->method = "tracefs";
+		return;
+	}
+	if (o->bt_fallback[0])
+		snprintf(o->bt_why, sizeof(o->bt_why), "bpftrace: %.200s; tracefs: %.200s",
+			 o->bt_fallback, o->ct_why);
+	else
+		snprintf(o->bt_why, sizeof(o->bt_why), "tracefs: %.480s", o->ct_why);
 	results_skip(o->res, "sync-ipi tracing", o->bt_why);
 }
 
@@ -544,6 +621,8 @@ static bool read_cal(uint64_t *cal)
 
 void observe_run_begin(struct observe *o)
 {
+	if (o->ct_on)
+		csdtrace_mark(&o->ct, "gupbench-runs-begin");
 	if (!o->cal_why[0] && !read_cal(o->cal0))
 		snprintf(o->cal_why, sizeof(o->cal_why), "cannot read /proc/interrupts");
 }
@@ -597,6 +676,8 @@ json_t *observe_run_end(struct observe *o, uint64_t events)
 {
 	uint64_t now[CPU_SETSIZE], d[CPU_SETSIZE];
 
+	if (o->ct_on)
+		csdtrace_mark(&o->ct, "gupbench-runs-end");
 	if (o->cal_why[0] || !read_cal(now))
 		return json_pack("{s:s}", "skipped", o->cal_why[0] ? o->cal_why :
 				 "cannot read /proc/interrupts");
@@ -612,36 +693,69 @@ json_t *observe_run_end(struct observe *o, uint64_t events)
 
 /* ---- the end ----------------------------------------------------------- */
 
-static json_t *ipi_collect(struct observe *o, uint64_t events)
+/* bpftrace stopped, then the instance (so it sees bpftrace detach) */
+static void ipi_stop(struct observe *o)
 {
-	struct ipi_counts *c;
+	if (o->bt_pid > 0) {
+		kill(o->bt_pid, SIGINT);
+		wait_timeout(o->bt_pid, 30);
+		o->bt_pid = -1;
+	}
+	if (o->ct_on && csdtrace_stop(&o->ct))
+		snprintf(o->ct_why, sizeof(o->ct_why), "the tracefs reader failed");
+	o->ct_on = false;
+}
+
+/* @file (bpftrace's line JSON) parsed into @c: 0, or -1 with @why */
+static int read_counts(struct observe *o, const char *file, struct ipi_counts *c,
+		       char *why, size_t len)
+{
 	const char *const ours[] = { gb_name_trigger, gb_name_unshare, NULL };
-	char why[256];
-	char *text;
+	char *text = read_result(o, file);
+	int ret = -1;
+
+	memset(c, 0, sizeof(*c));
+	if (!text || !strstr(text, "gupbench-sync-ipis-end"))
+		snprintf(why, len, "%s did not finish normally (no end line); its counts "
+			 "are not trusted", file);
+	else if (!bpftrace_parse(text, ours, c, why, len))
+		ret = 0;
+	free(text);
+	return ret;
+}
+
+/*
+ * @t: the tracefs reader's counts (NULL if it did not run or failed):
+ * the result when the method is tracefs, a cross-check beside bpftrace's.
+ */
+static json_t *ipi_collect(struct observe *o, uint64_t events, const struct ipi_counts *t)
+{
+	bool bt = o->method && !strcmp(o->method, "bpftrace");
+	struct ipi_counts own;
+	const struct ipi_counts *c = t;
+	char why[512];
 	json_t *j;
 
-	if (o->bt_pid <= 0)
+	if (!o->method)
 		return not_measured("skipped", o->bt_why);
-	kill(o->bt_pid, SIGINT);
-	wait_timeout(o->bt_pid, 30);
-	o->bt_pid = -1;
-	text = read_result(o, "bpftrace.json");
-	c = calloc(1, sizeof(*c));	/* freed below whether parsed or not */
-	if (!c)
-		abort();
-	if (!text || !strstr(text, "gupbench-sync-ipis-end") ||
-	    bpftrace_parse(text, ours, c, why, sizeof(why))) {
-		if (!text || !strstr(text, "gupbench-sync-ipis-end"))
-			snprintf(why, sizeof(why), "bpftrace did not finish normally "
-				 "(no END line); its counts are not trusted");
-		free(text);
-		ipi_counts_free(c);
-		free(c);
+	if (!bt && !t)
+		return not_measured("failed", o->ct_why);
+	if (bt) {
+		if (read_counts(o, "bpftrace.json", &own, why, sizeof(why))) {
+			ipi_counts_free(&own);
+			return not_measured("failed", why);
+		}
+		c = &own;
+	} else if (t->lost_total) {
+		snprintf(why, sizeof(why), "the trace buffer lost %llu events: the counts "
+			 "are not complete", (unsigned long long)t->lost_total);
 		return not_measured("failed", why);
 	}
-	free(text);
-	j = json_pack("{s:s, s:s, s:s, s:[s,s], s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-		"status", "ok", "tool", "bpftrace csd:csd_queue_cpu func == " SYNC_FUNC,
+	j = json_pack("{s:s, s:s, s:s, s:s, s:[s,s], s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:O}",
+		"status", "ok", "method", o->method, "tool", bt ?
+		"bpftrace csd:csd_queue_cpu func == " SYNC_FUNC :
+		"tracefs instance, csd:csd_queue_cpu and csd_function_entry filtered on "
+		"func == the address of " SYNC_FUNC " in /proc/kallsyms",
 		"counted", "by_cpu and by_role: IPIs sent by this run's trigger tasks",
 		"trigger_tasks", gb_name_trigger, gb_name_unshare,
 		"trigger_events", (json_int_t)events,
@@ -654,39 +768,158 @@ static json_t *ipi_collect(struct observe *o, uint64_t events)
 		"entered_by_cpu_all_senders", by_cpu(o, c->entered),
 		"by_role_all_senders", by_role(o, c->queued, events),
 		"entered_by_role_all_senders", by_role(o, c->entered, events),
-		"by_sender", json_incref(c->senders));
-	ipi_counts_free(c);
-	free(c);
+		"by_sender", c->senders);
+	if (o->bt_fallback[0])
+		json_object_set_new(j, "bpftrace_unusable", json_string(o->bt_fallback));
+	if (bt) {
+		/* the instance ran from before bpftrace attached to after it detached */
+		json_object_set_new(j, "tracefs_cross_check", t ? json_pack(
+			"{s:I, s:I, s:I, s:I}",
+			"queued_total", (json_int_t)t->queued_total,
+			"entered_total", (json_int_t)t->entered_total,
+			"queued_by_gupbench_triggers", (json_int_t)t->ours_total,
+			"lost_events", (json_int_t)t->lost_total) :
+			not_measured("failed", o->ct_why));
+		ipi_counts_free(&own);
+	}
 	return j;
 }
 
+/* ---- attribution of the function-call IPIs to the RT and idle CPUs ----- */
+
+/* where a csd queued by @sender ("comm-pid") comes from */
+static const char *source_of(const char *sender)
+{
+	static const char *const tools[] = { "bpftrace", "perf", "perf-exec", "cyclictest" };
+	const char *dash = strrchr(sender, '-');
+	char comm[32], obs[16];
+	int pid = dash ? atoi(dash + 1) : -1;
+
+	snprintf(comm, sizeof(comm), "%.*s", dash ? (int)(dash - sender) : 31, sender);
+	snprintf(obs, sizeof(obs), "gbo%d", (int)getpid());
+	if (!strcmp(comm, gb_name_trigger) || !strcmp(comm, gb_name_unshare))
+		return "gupbench trigger (the freeing path)";
+	if (!strcmp(comm, gb_name_walker))
+		return "gupbench walkers";
+	if (pid == getpid() || !strcmp(comm, obs))
+		return "gupbench itself (main thread, tracefs reader)";
+	for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++)
+		if (!strcmp(comm, tools[i]))
+			return "gupbench observers (bpftrace, perf, cyclictest)";
+	return "elsewhere";
+}
+
+static void add(json_t *o, const char *key, json_int_t n)
+{
+	json_object_set_new(o, key, json_integer(json_integer_value(json_object_get(o, key)) + n));
+}
+
+/* {target: {func: {sender: n}}} of one phase, per target CPU */
+static json_t *attr_phase(const struct observe *o, json_t *ph, uint64_t events)
+{
+	json_t *out = json_object(), *funcs, *senders, *v;
+	const char *cpu, *func, *sender;
+
+	json_object_foreach(ph, cpu, funcs) {
+		json_t *t = json_pack("{s:s, s:I, s:o, s:o, s:o, s:o}", "role",
+				      role_of(o, atoi(cpu)), "total", (json_int_t)0,
+				      "by_source", json_object(), "by_func", json_object(),
+				      "by_source_and_func", json_object(), "by_sender", json_object());
+		json_int_t total = 0;
+
+		json_object_foreach(funcs, func, senders) {
+			json_object_foreach(senders, sender, v) {
+				json_int_t n = json_integer_value(v);
+				const char *src = source_of(sender);
+				json_t *sf = json_object_get(json_object_get(t, "by_source_and_func"), src);
+
+				if (!sf) {
+					sf = json_object();
+					json_object_set_new(json_object_get(t, "by_source_and_func"), src, sf);
+				}
+				add(sf, func, n);
+				add(json_object_get(t, "by_source"), src, n);
+				add(json_object_get(t, "by_func"), func, n);
+				add(json_object_get(t, "by_sender"), sender, n);
+				total += n;
+			}
+		}
+		json_object_set_new(t, "total", json_integer(total));
+		if (events)
+			json_object_set_new(t, "per_event", json_real((double)total / events));
+		json_object_set_new(out, cpu, t);
+	}
+	return out;
+}
+
+static json_t *attribution(struct observe *o, const struct ipi_counts *t)
+{
+	if (!t)
+		return not_measured(o->ct_why[0] ? "skipped" : "failed",
+				    o->ct_why[0] ? o->ct_why : "the tracefs reader failed");
+	if (!o->attr_cpus)
+		return not_measured("skipped", "no RT or idle CPU: every CPU walks or triggers");
+	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:o, s:o}",
+		"status", t->lost_total ? "incomplete" : "ok",
+		"method", "tracefs instance, csd:csd_queue_cpu filtered on the target CPU "
+			  "(every function-call IPI queued to the RT and idle CPUs, func as the "
+			  "kernel symbolises it, sender = task running on the sending CPU)",
+		"note", "runs: between the start and end of the measured runs (trace_marker); "
+			"outside_runs: setup, warm-up, between runs and teardown; a csd queued "
+			"to a CPU that is already handling one is not a second interrupt, so "
+			"these can exceed CAL",
+		"trigger_events_in_runs", (json_int_t)o->cal_events,
+		"lost_events", (json_int_t)t->lost_total,
+		"runs", attr_phase(o, json_object_get(t->attr, "runs"), o->cal_events),
+		"outside_runs", attr_phase(o, json_object_get(t->attr, "outside_runs"), 0));
+}
+
+/* ---- the end ----------------------------------------------------------- */
+
 json_t *observe_finish(struct observe *o, uint64_t events)
 {
-	json_t *ipi = ipi_collect(o, events), *all, *sum;
+	struct ipi_counts c;
+	bool ran = o->ct_on;
+	char why[512];
+	json_t *ipi, *attr, *all, *sum;
 
+	ipi_stop(o);
+	memset(&c, 0, sizeof(c));
+	if (ran && !o->ct_why[0] && read_counts(o, "tracefs-ipis.json", &c, why, sizeof(why))) {
+		snprintf(o->ct_why, sizeof(o->ct_why), "%s", why);
+		ran = false;
+	}
+	ran = ran && !o->ct_why[0];
+	ipi = ipi_collect(o, events, ran ? &c : NULL);
+	attr = attribution(o, ran ? &c : NULL);
+	ipi_counts_free(&c);
 	if (o->ct_pid > 0 || o->perf_pid > 0)
 		observe_measure_end(o);
 	if (o->tracefs_mounted)
 		umount(TRACEFS);
 	if (!o->perf)
 		o->perf = not_measured("skipped", "not started");
-	all = json_pack("{s:o, s:o, s:o, s:o}", "sync_ipis", ipi,
+	all = json_pack("{s:o, s:o, s:o, s:o, s:o}", "sync_ipis", ipi,
 		"cal_interrupts", o->cal_why[0] ?
 			not_measured("skipped", o->cal_why) :
 			json_pack("{s:s, s:I, s:o, s:o}", "status", "ok",
 				  "trigger_events", (json_int_t)o->cal_events,
 				  "by_cpu", by_cpu(o, o->cal_sum),
 				  "by_role", by_role(o, o->cal_sum, o->cal_events)),
+		"ipi_attribution", attr,
 		"cyclictest", o->cyc, "perf", o->perf);
 	results_write_json(o->res, "observers.json", all);
 	{
 		json_t *cal = json_object_get(all, "cal_interrupts");
 		json_t *ir = json_object_get(ipi, "by_role");
 		json_t *cr = json_object_get(cal, "by_role");
+		json_t *ar = json_object_get(attr, "runs");
 
-		sum = json_pack("{s:O, s:O, s:O}",
+		sum = json_pack("{s:O, s:s, s:O, s:O, s:O}",
 			"sync_ipis_by_role", ir ? ir : json_object_get(ipi, "reason"),
+			"sync_ipis_method", o->method ? o->method : "none",
 			"cal_by_role", cr ? cr : json_object_get(cal, "reason"),
+			"ipi_attribution_runs", ar ? ar : json_object_get(attr, "reason"),
 			"cyclictest", o->cyc);
 	}
 	json_decref(all);

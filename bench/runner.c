@@ -674,8 +674,22 @@ static void print_observers(json_t *sum)
 {
 	json_t *cyc = json_object_get(sum, "cyclictest");
 
-	print_role_line("sync IPIs (bpftrace)", json_object_get(sum, "sync_ipis_by_role"));
+	const char *cpu, *src;
+	json_t *t, *n;
+	char what[64];
+
+	snprintf(what, sizeof(what), "sync IPIs (%s)",
+		 json_string_value(json_object_get(sum, "sync_ipis_method")));
+	print_role_line(what, json_object_get(sum, "sync_ipis_by_role"));
 	print_role_line("CAL IPIs (all function calls)", json_object_get(sum, "cal_by_role"));
+	json_object_foreach(json_object_get(sum, "ipi_attribution_runs"), cpu, t) {
+		printf("csds queued to CPU %s (%s) in the runs: %lld:", cpu,
+		       json_string_value(json_object_get(t, "role")),
+		       (long long)json_integer_value(json_object_get(t, "total")));
+		json_object_foreach(json_object_get(t, "by_source"), src, n)
+			printf(" %s %lld;", src, (long long)json_integer_value(n));
+		printf("\n");
+	}
 	if (json_object_get(cyc, "reason")) {
 		printf("cyclictest: not run: %s\n",
 		       json_string_value(json_object_get(cyc, "reason")));

@@ -122,6 +122,16 @@ int bpftrace_parse(const char *text, const char *const *ours,
 					json_decref(j);
 					return -1;
 				}
+			} else if (!strcmp(name, "@lost")) {
+				uint64_t lost[CPU_SETSIZE];
+
+				if (parse_cpu_map(map, lost, &c->lost_total, err, len)) {
+					json_decref(j);
+					return -1;
+				}
+			} else if (!strcmp(name, "@attr") && json_is_object(map)) {
+				json_decref(c->attr);
+				c->attr = json_incref(map);
 			}
 		}
 		json_decref(j);
@@ -132,7 +142,9 @@ int bpftrace_parse(const char *text, const char *const *ours,
 void ipi_counts_free(struct ipi_counts *c)
 {
 	json_decref(c->senders);
+	json_decref(c->attr);
 	c->senders = NULL;
+	c->attr = NULL;
 }
 
 int cyclictest_parse(const char *text, struct cyclic_result *r, char *err, size_t len)
@@ -255,4 +267,94 @@ int proc_interrupts_cal(const char *text, uint64_t *per_cpu, int max, int *ncpu)
 		return 0;
 	}
 	return -1;
+}
+
+/* "comm-pid  [cpu] flags ts: " before @ev (the event name's start) */
+static int trace_header(const char *line, const char *ev, struct csd_line *e)
+{
+	const char *br = NULL, *p, *dash;
+	size_t n;
+
+	/* the last " [ddd]" before the event: a comm may hold '[' or '-' */
+	for (p = line; p < ev; p++)
+		if (p[0] == '[' && p > line && p[-1] == ' ' && p[1] >= '0' && p[1] <= '9')
+			br = p;
+	if (!br)
+		return -1;
+	e->cpu = (int)strtol(br + 1, NULL, 10);
+	for (p = br; p > line && p[-1] == ' '; p--)
+		;
+	for (dash = p - 1; dash > line && *dash != '-'; dash--)
+		;
+	if (dash <= line || *dash != '-' || dash[1] < '0' || dash[1] > '9')
+		return -1;
+	e->pid = (int)strtol(dash + 1, NULL, 10);
+	line += strspn(line, " ");
+	if (dash < line)
+		return -1;
+	n = (size_t)(dash - line);
+	if (n >= sizeof(e->comm))
+		n = sizeof(e->comm) - 1;
+	memcpy(e->comm, line, n);
+	e->comm[n] = '\0';
+	return 0;
+}
+
+/* value of "key=" up to a space, ',' or the end */
+static int trace_field(const char *s, const char *key, char *out, size_t len)
+{
+	const char *p = strstr(s, key);
+	size_t n;
+
+	if (!p)
+		return -1;
+	p += strlen(key);
+	n = strcspn(p, " ,\n");
+	if (!n || n >= len)
+		return -1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return 0;
+}
+
+int tracefs_csd_line(const char *line, struct csd_line *e)
+{
+	static const char q[] = ": csd_queue_cpu: ", f[] = ": csd_function_entry: ",
+		m[] = ": tracing_mark_write: ";
+	const char *ev;
+	char num[32], *end;
+	unsigned long long lost;
+	int cpu;
+
+	memset(e, 0, sizeof(*e));
+	if (sscanf(line, "CPU:%d [LOST %llu EVENTS]", &cpu, &lost) == 2) {
+		e->kind = CSD_LOST;
+		e->cpu = cpu;
+		e->lost = lost;
+		return e->kind;
+	}
+	if ((ev = strstr(line, q))) {
+		e->kind = CSD_QUEUE;
+		if (trace_header(line, ev, e) || trace_field(ev, " cpu=", num, sizeof(num)) ||
+		    trace_field(ev, " func=", e->func, sizeof(e->func)))
+			return -1;
+		e->target = (int)strtol(num, &end, 10);
+		if (*end || e->target < 0 || e->target >= CPU_SETSIZE)
+			return -1;
+	} else if ((ev = strstr(line, f))) {
+		e->kind = CSD_ENTRY;
+		if (trace_header(line, ev, e) || trace_field(ev, " func=", e->func, sizeof(e->func)))
+			return -1;
+	} else if ((ev = strstr(line, m))) {
+		e->kind = CSD_MARKER;
+		if (trace_header(line, ev, e))
+			return -1;
+		snprintf(e->text, sizeof(e->text), "%.*s", (int)strcspn(ev + sizeof(m) - 1, "\n"),
+			 ev + sizeof(m) - 1);
+	} else {
+		return CSD_OTHER;
+	}
+	if (e->cpu < 0 || e->cpu >= CPU_SETSIZE)
+		return -1;
+	return e->kind;
 }

@@ -10,7 +10,10 @@
 #include <stdint.h>
 #include <jansson.h>
 
-/* scripts/gupbench-ipis.bt run with `bpftrace -f json` */
+/*
+ * scripts/gupbench-ipis.bt run with `bpftrace -f json`, or the same line
+ * format written by the tracefs reader (bench/csdtrace.h)
+ */
 struct ipi_counts {
 	bool attached;			/* saw "attached_probes" */
 	uint64_t queued[CPU_SETSIZE];	/* csd_queue_cpu per target CPU */
@@ -18,6 +21,9 @@ struct ipi_counts {
 	uint64_t entered[CPU_SETSIZE];	/* csd_function_entry per CPU */
 	uint64_t queued_total, entered_total, ours_total;
 	json_t *senders;		/* {"comm": count} (owned) */
+	/* tracefs reader (bench/csdtrace.h) only */
+	uint64_t lost_total;		/* "@lost": events the buffer lost */
+	json_t *attr;			/* "@attr" (owned), NULL if absent */
 };
 
 /*
@@ -45,5 +51,27 @@ void cyclic_result_free(struct cyclic_result *r);
  * header; *ncpu is one past the highest CPU seen. 0, or -1 if absent.
  */
 int proc_interrupts_cal(const char *text, uint64_t *per_cpu, int max, int *ncpu);
+
+/*
+ * One line of a tracefs trace_pipe (default options) holding a csd event:
+ *   "  comm-pid  [003] d.h2.  123.456: csd_function_entry: func=f, csd=..."
+ *   "  comm-pid  [001] ...2.  123.456: csd_queue_cpu: cpu=3 callsite=c+0x1/0x2 func=f csd=..."
+ * or a trace_marker line ("tracing_mark_write: TEXT") or a lost-events
+ * line ("CPU:3 [LOST 12 EVENTS]").
+ */
+enum csd_line_kind { CSD_OTHER, CSD_QUEUE, CSD_ENTRY, CSD_MARKER, CSD_LOST };
+struct csd_line {
+	enum csd_line_kind kind;
+	char comm[32];			/* task that was running */
+	int pid;
+	int cpu;			/* CPU the event was recorded on */
+	int target;			/* CSD_QUEUE: cpu= (the IPI's target) */
+	char func[128];			/* func= as the kernel symbolised it */
+	char text[128];			/* CSD_MARKER: the marker */
+	uint64_t lost;			/* CSD_LOST */
+};
+
+/* the kind, or -1 for a csd/marker line that does not parse */
+int tracefs_csd_line(const char *line, struct csd_line *e);
 
 #endif

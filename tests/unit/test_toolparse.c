@@ -176,12 +176,106 @@ static void test_interrupts(void **state)
 	assert_int_equal(proc_interrupts_cal("CPU0\n NMI: 1\n", v, 64, &n), -1);
 }
 
+/* trace_pipe lines of csd events captured on the 6.18 host (bench/csdtrace.c) */
+static void test_tracefs_csd(void **state)
+{
+	char *t = load("tracefs-csd-6.18.txt"), *line, *save;
+	int kinds[CSD_LOST + 1] = { 0 }, sync_q = 0, sync_e = 0;
+	struct csd_line e;
+
+	(void)state;
+	for (line = strtok_r(t, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		int k = tracefs_csd_line(line, &e);
+
+		assert_true(k >= 0 && k <= CSD_LOST);
+		kinds[k]++;
+		if (k == CSD_QUEUE && !strcmp(e.func, "tlb_remove_table_smp_sync"))
+			sync_q++;
+		if (k == CSD_ENTRY && !strcmp(e.func, "tlb_remove_table_smp_sync"))
+			sync_e++;
+	}
+	free(t);
+	assert_int_equal(kinds[CSD_QUEUE], 11);
+	assert_int_equal(kinds[CSD_ENTRY], 18);
+	assert_int_equal(kinds[CSD_MARKER], 2);
+	assert_int_equal(kinds[CSD_OTHER] + kinds[CSD_LOST], 0);
+	assert_int_equal(sync_q, 3);
+	assert_int_equal(sync_e, 3);
+
+	assert_int_equal(tracefs_csd_line("        gbt22244-22291   [000] ...1. 23626.685934: "
+		"csd_queue_cpu: cpu=1 callsite=smp_call_function+0x28/0x60 "
+		"func=tlb_remove_table_smp_sync csd=00000000be9f364f", &e), CSD_QUEUE);
+	assert_string_equal(e.comm, "gbt22244");
+	assert_int_equal(e.pid, 22291);
+	assert_int_equal(e.cpu, 0);
+	assert_int_equal(e.target, 1);
+	assert_string_equal(e.func, "tlb_remove_table_smp_sync");
+	/* a comm holding '-' and ':' (the last '-' before the CPU ends it) */
+	assert_int_equal(tracefs_csd_line(" memfd:sealed-91-2723    [001] d.h.. 23626.704278: "
+		"csd_function_entry: func=tlb_remove_table_smp_sync, csd=00000000be9f364f", &e),
+		CSD_ENTRY);
+	assert_string_equal(e.comm, "memfd:sealed-91");
+	assert_int_equal(e.pid, 2723);
+	assert_int_equal(e.cpu, 1);
+	assert_string_equal(e.func, "tlb_remove_table_smp_sync");
+	assert_int_equal(tracefs_csd_line("          <idle>-0       [003] d.h1. 1.000: "
+		"csd_function_entry: func=flush_tlb_func, csd=00000000d74d6bea", &e), CSD_ENTRY);
+	assert_string_equal(e.comm, "<idle>");
+	assert_int_equal(e.cpu, 3);
+	assert_int_equal(tracefs_csd_line("  bash-22214   [001] ...1. 23626.660293: "
+		"tracing_mark_write: gupbench-runs-end", &e), CSD_MARKER);
+	assert_string_equal(e.text, "gupbench-runs-end");
+	/* trace_pipe's line when the ring buffer overwrote events (kernel/trace/trace.c) */
+	assert_int_equal(tracefs_csd_line("CPU:2 [LOST 1234 EVENTS]", &e), CSD_LOST);
+	assert_int_equal(e.cpu, 2);
+	assert_int_equal(e.lost, 1234);
+	/* other events are not csd lines; broken csd lines are refused */
+	assert_int_equal(tracefs_csd_line("  sh-1 [000] ..... 1.0: sched_switch: prev=a", &e),
+			 CSD_OTHER);
+	assert_int_equal(tracefs_csd_line("csd_queue_cpu: cpu=1 func=f", &e), CSD_OTHER);
+	assert_int_equal(tracefs_csd_line("  sh-1 [000] ..... 1.0: csd_queue_cpu: cpu=x "
+					  "func=f csd=0", &e), -1);
+	assert_int_equal(tracefs_csd_line("  sh-1 [000] ..... 1.0: csd_queue_cpu: cpu=1 "
+					  "callsite=c", &e), -1);
+	assert_int_equal(tracefs_csd_line("  sh [000] ..... 1.0: csd_function_entry: "
+					  "func=f, csd=0", &e), -1);
+	assert_int_equal(tracefs_csd_line("  sh-1 [999999] ..... 1.0: csd_function_entry: "
+					  "func=f, csd=0", &e), -1);
+}
+
+/* the tracefs reader's own maps in bpftrace's line format */
+static void test_tracefs_maps(void **state)
+{
+	struct ipi_counts *c = malloc(sizeof(*c));
+	char err[256];
+
+	(void)state;
+	assert_int_equal(bpftrace_parse(
+		"{\"type\": \"attached_probes\", \"data\": {\"probes\": 2}}\n"
+		"{\"type\": \"map\", \"data\": {\"@lost\": {\"1\": 3, \"2\": 4}}}\n"
+		"{\"type\": \"map\", \"data\": {\"@attr\": {\"runs\": {\"3\": "
+		"{\"flush_tlb_func\": {\"perf-12\": 2}}}}}}\n"
+		"{\"type\": \"reader\", \"data\": {\"lines\": 9}}\n", NULL, c, err,
+		sizeof(err)), 0);
+	assert_true(c->attached);
+	assert_int_equal(c->lost_total, 7);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(json_object_get(
+		json_object_get(c->attr, "runs"), "3"), "flush_tlb_func"), "perf-12")), 2);
+	ipi_counts_free(c);
+	assert_int_equal(bpftrace_parse("{\"type\": \"map\", \"data\": {\"@lost\": "
+					"{\"a\": 1}}}\n", NULL, c, err, sizeof(err)), -1);
+	ipi_counts_free(c);
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bpftrace),
 		cmocka_unit_test(test_cyclictest),
 		cmocka_unit_test(test_interrupts),
+		cmocka_unit_test(test_tracefs_csd),
+		cmocka_unit_test(test_tracefs_maps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
