@@ -1,5 +1,5 @@
 # Thin wrapper; the work is in meson.build and scripts/.
-.PHONY: all build bench test report compare-kernels ab clean cross-arm64
+.PHONY: all build bench test report compare-kernels ab host-kernels campaign clean cross-arm64
 
 all: build
 
@@ -33,6 +33,20 @@ ab: build
 	@scripts/interleave -o $${OUT:-results/ab-$$(date -u +%Y%m%dT%H%M%SZ)} \
 		--rounds $(or $(ROUNDS),8) $(if $(SEED),--seed $(SEED)) --compare \
 		A="$(A)" B="$(B)"
+
+# make host-kernels VARIANTS="baseline cond" [HOST_CONFIG=f] [KERNEL_SRC=tree BASE=ref]
+# kernels for this machine (its config + kernel-configs/host.config); prints
+# the packages to dpkg -i
+host-kernels:
+	@scripts/deps host-kernels
+	@scripts/build-kernel --host $(or $(VARIANTS),baseline cond)
+
+# make campaign VARIANTS="baseline cond" BOOTS=5 [YES=1] [ARGS="-a 'isolcpus=3 nohz_full=3'"]
+# kexec-interleaved boots of the installed variant kernels (scripts/campaign;
+# campaign status/stop/resume); without YES=1 it plans and asks for --yes
+campaign: build
+	@scripts/deps campaign
+	@scripts/campaign start -b $(or $(BOOTS),4) $(if $(YES),--yes) $(ARGS) $(or $(VARIANTS),baseline cond)
 
 clean:
 	rm -rf build build-asan build-aarch64 build-aarch64-sysroot

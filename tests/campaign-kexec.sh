@@ -1,0 +1,166 @@
+#!/bin/bash
+# tests/campaign-kexec.sh REPO_ROOT
+#
+# scripts/campaign end to end in a QEMU guest: the guest is the "machine",
+# its default kernel is baseline, and the campaign kexecs it between
+# baseline, cond and inject (guest kernels with kernel-configs/kexec.config),
+# 3 boots each, in the planned interleaved order. Steps:
+#   1. build the three kernels (scripts/build-kernel VARIANT kexec)
+#   2. campaign start --no-boot (on the host): plan, state file
+#   3. safety on the host, with a stub `kexec` first in PATH (the host is
+#      never kexec'd): resume without --yes refuses (exit 2, one line),
+#      a corrupt copy of the state file gives exit 2 and one line, a missing
+#      kernel refuses
+#   4. vm-run boots the default kernel with `campaign resume DIR`; when the
+#      second boot is running, the test kills QEMU (a crash)
+#   5. vm-run boots the default kernel again with `campaign resume DIR`:
+#      the crashed boot is recorded as failed, the campaign goes on to the
+#      end and runs scripts/report
+#   6. checks on the host: every other boot done, with its own boot_id and
+#      the planned kernel release, run dirs per boot, each set kexec'd into
+#      at least twice, the report compares boots (unit "boot")
+# QEMU TCG: timings are NOT hardware timings; nothing about cost is asserted.
+# Env: ACCEL (tcg), RUNS (3), T (0.2), SCEN (walk), BOOTS (3), OUT
+# (default results/campaign-kexec-<time>), GUPBENCH (build/gupbench).
+# Exit: 0 passed, 1 failed, 2 bad usage, 77 skipped (reason printed).
+set -uo pipefail
+[ $# = 1 ] && [ -x "$1/scripts/campaign" ] || { echo "usage: $0 REPO_ROOT" >&2; exit 2; }
+ROOT=$(cd "$1" && pwd)
+ACCEL=${ACCEL:-tcg} RUNS=${RUNS:-3} T=${T:-0.2} SCEN=${SCEN:-walk} BOOTS=${BOOTS:-3}
+G=${GUPBENCH:-$ROOT/build/gupbench}
+export GUPBENCH=$G
+skip() { echo "SKIP: $*"; echo "0 passed, 0 failed"; exit 77; }
+[ -x "$G" ] || skip "$G missing: meson setup build && ninja -C build"
+command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 missing (apt-get install qemu-system-x86)"
+[ -x /usr/sbin/kexec ] || [ -x /sbin/kexec ] || skip "kexec-tools missing on the host root the guest mounts (scripts/deps campaign)"
+[ "$(id -u)" = 0 ] || skip "needs root (the guest's root is the host's / over 9p)"
+OUT=${OUT:-$ROOT/results/campaign-kexec-$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd)
+C=$OUT/campaign
+T0=$(date +%s) TS=$T0 P=0 F=0
+say() { printf '[campaign-kexec %4ss] %s\n' "$(( $(date +%s) - T0 ))" "$*"; }
+step() { say "step took $(( $(date +%s) - TS )) s"; TS=$(date +%s); }
+check() { # NAME OK DETAIL
+	if [ "$2" = 1 ]; then echo "PASS: $1 ($3)"; P=$((P + 1)); else echo "FAIL: $1 ($3)"; F=$((F + 1)); fi
+}
+end() { say "total $(( $(date +%s) - T0 )) s"; echo "$P passed, $F failed"; [ $F = 0 ]; exit $?; }
+
+# 1. kernels
+declare -A IMG
+for v in baseline cond inject; do
+	say "building $v with kexec (log: $OUT/build-$v.log)"
+	if ! IMG[$v]=$("$ROOT/scripts/build-kernel" "$v" kexec 2>"$OUT/build-$v.log" | tail -1); then
+		tail -3 "$OUT/build-$v.log"; check "build $v" 0 "build-kernel failed"; end
+	fi
+done
+step
+
+# 2. plan
+KS=()
+for v in baseline cond inject; do KS+=(-k "$v=${IMG[$v]}"); done
+"$ROOT/scripts/campaign" start --no-boot -o "$C" -b "$BOOTS" -s "$SCEN" -r "$RUNS" -T "$T" \
+	"${KS[@]}" baseline cond inject >"$OUT/start.log" 2>&1
+rc=$?
+check "campaign start --no-boot" "$([ $rc = 0 ] && [ -s "$C/campaign.json" ] && echo 1)" "exit $rc"
+# every round boots each set once
+bal=$(awk -F'\t' 'NR > 1 { n[$2 " " $3]++; r[$2] = 1; s[$3] = 1 }
+	END { for (i in r) for (j in s) if (n[i " " j] != 1) bad++; print bad + 0 }' "$C/boots.tsv")
+check "plan balanced: each set once a round" "$([ "$bal" = 0 ] && echo 1)" "$(awk -F'\t' 'NR>1{printf "%s ", $3}' "$C/boots.tsv")"
+step
+
+# 3. safety (the host: a stub kexec that only records, first in PATH)
+stub=$OUT/stub && mkdir -p "$stub"
+printf '#!/bin/sh\necho "$@" >>%s/kexec-calls\nexit 1\n' "$stub" >"$stub/kexec" && chmod +x "$stub/kexec"
+cp -a "$C" "$OUT/copy"
+msg=$(PATH=$stub:$PATH "$ROOT/scripts/campaign" resume "$OUT/copy" 2>&1 >/dev/null); rc=$?
+check "no kexec without --yes" "$([ $rc = 2 ] && [ ! -e "$stub/kexec-calls" ] && [ "$(wc -l <<<"$msg")" = 1 ] && echo 1)" "exit $rc: $msg"
+echo '{"version": 1, "boots": [' >"$OUT/copy/campaign.json"
+msg=$(PATH=$stub:$PATH "$ROOT/scripts/campaign" resume --yes "$OUT/copy" 2>&1 >/dev/null); rc=$?
+check "corrupt state: exit 2, one line" "$([ $rc = 2 ] && [ "$(wc -l <<<"$msg")" = 1 ] && [ ! -e "$stub/kexec-calls" ] && echo 1)" "exit $rc: $msg"
+msg=$("$ROOT/scripts/campaign" start --no-boot -o "$OUT/copy2" -k "cond=$OUT/none" baseline cond 2>&1 >/dev/null); rc=$?
+check "missing variant kernel refused" "$([ $rc = 2 ] && [ ! -e "$OUT/copy2/campaign.json" ] && echo 1)" "exit $rc: $msg"
+step
+
+# 4. the guest runs the campaign; QEMU is killed during the second boot
+vmrun() { "$ROOT/scripts/vm-run" -q -k "${IMG[baseline]}" -r "$C" -s 4 -m 2G -i 3 -t 3000 \
+	--accel "$ACCEL" -- "$ROOT/scripts/campaign" resume "$C"; }
+say "booting the default kernel (baseline): campaign resume; the crash comes in boot 2"
+vmrun >"$OUT/vm-1.log" 2>&1 &
+vp=$!
+crashed=0
+while kill -0 $vp 2>/dev/null; do
+	if awk -F'\t' '$1 == 2 && $5 == "running" { f = 1 } END { exit !f }' "$C/boots.tsv"; then
+		sleep 3
+		# vm-run -> timeout -> qemu: kill the qemu of this vm-run
+		for t in $(pgrep -P $vp); do for q in $(pgrep -P "$t"); do kill -9 "$q"; crashed=1; done; done
+		break
+	fi
+	sleep 1
+done
+wait $vp
+rc=$?
+check "boot 2 crashed (QEMU killed while its scenarios ran)" "$crashed" "vm-run exit $rc"
+cp "$C/.vm/console.log" "$OUT/console-1.log"
+step
+
+# 5. back in the default kernel: resume
+say "booting the default kernel again: campaign resume"
+vmrun >"$OUT/vm-2.log" 2>&1
+rc=$?
+cp "$C/.vm/console.log" "$OUT/console-2.log"
+check "campaign resumed and finished (vm-run exit 0)" "$([ $rc = 0 ] && echo 1)" "exit $rc; $(tail -1 "$OUT/vm-2.log")"
+"$ROOT/scripts/campaign" status "$C" | tee "$OUT/status.txt"
+step
+
+# 6. what landed on the host
+python3 - "$C" "$BOOTS" >"$OUT/checks.txt" 2>&1 <<'PY'
+import json, os, sys
+d, nb = sys.argv[1], int(sys.argv[2])
+P = F = 0
+def check(name, ok, detail):
+    global P, F
+    print("%s: %s (%s)" % ("PASS" if ok else "FAIL", name, detail))
+    P, F = P + bool(ok), F + (not ok)
+st = json.load(open(os.path.join(d, "campaign.json")))
+bs = st["boots"]
+b2 = bs[1]
+check("boot 2 recorded as failed after the crash", b2["state"] == "failed" and "no results" in b2.get("reason", ""),
+      "%s: %s" % (b2["state"], b2.get("reason")))
+rest = [b for b in bs if b["seq"] != 2]
+check("every other boot done", all(b["state"] == "done" for b in rest),
+      ", ".join("%d:%s" % (b["seq"], b["state"]) for b in rest))
+ids = [b.get("boot_id") for b in bs if b.get("boot_id")]
+check("a boot_id per boot, all distinct", len(ids) == len(bs) and len(set(ids)) == len(ids), "%d ids" % len(set(ids)))
+rel = [(b["set"], b.get("release", "")) for b in bs]
+check("each boot ran the planned kernel", all(r.endswith("-gupbench-" + s) for s, r in rel),
+      ", ".join(r for _, r in rel))
+kex = {}
+for b in bs:
+    if "gupbench_campaign_boot=%d" % b["seq"] in b.get("cmdline", ""):
+        kex[b["set"]] = kex.get(b["set"], 0) + 1
+check("each set kexec'd into at least twice", len(kex) == 3 and min(kex.values()) >= 2, str(kex))
+order = [b["set"] for b in sorted(bs, key=lambda b: b["seq"])]
+check("boots ran in the planned interleaved order", [b["seq"] for b in bs] == list(range(1, len(bs) + 1)), " ".join(order))
+runs_ok = []
+for b in bs:
+    if b["state"] != "done":
+        continue
+    rf = os.path.join(d, b["set"], "boot-%d" % b["k"], "runs")
+    rs = open(rf).read().split() if os.path.exists(rf) else []
+    runs_ok.append(bool(rs) and all(os.path.exists(os.path.join(d, b["set"], r, "manifest.json")) for r in rs))
+check("every done boot's run dirs are on the host", runs_ok and all(runs_ok), "%d of %d" % (sum(runs_ok), len(runs_ok)))
+try:
+    cj = json.load(open(os.path.join(d, "report", "compare.json")))
+    cmp = cj.get("comparisons", [])
+    units = {(c.get("other"), c.get("unit"), c.get("base_units"), c.get("other_units")) for c in cmp}
+    ok = bool(cmp) and all(c.get("unit") == "boot" for c in cmp)
+    check("report compares boots (unit boot)", ok, "; ".join("%s: unit %s, %s vs %s" % u for u in sorted(units, key=str)))
+except (OSError, ValueError) as e:
+    check("report compares boots (unit boot)", False, "report/compare.json: %s" % e)
+print("PYRESULT %d %d" % (P, F))
+PY
+grep -v '^PYRESULT' "$OUT/checks.txt"
+read -r _ p f < <(grep '^PYRESULT' "$OUT/checks.txt")
+P=$((P + ${p:-0})) F=$((F + ${f:-1}))
+step
+end
