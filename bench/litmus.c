@@ -50,7 +50,17 @@
 #define LM_DEF_DELAY	255u
 
 enum wside { W_NONE, W_MB, W_XCHG };
-enum sside { S_NONE, S_RMB, S_MB };
+/*
+ * S_COLLAPSE and S_UNSHARE: the syncer's [W] and what follows it are the
+ * kernel's own update sequence before tlb_remove_table_sync_one() (6.12),
+ * then v4's smp_rmb():
+ *   collapse: pmdp_collapse_flush() = get-and-clear of the PMD, then
+ *             flush_tlb_range()
+ *   unshare:  huge_pmd_unshare() = pud_clear(), then
+ *             huge_pmd_unshare_flush() -> tlb_flush_mmu_tlbonly()
+ * (model-seq.h: seq_pmd_get_and_clear*, seq_tlb_flush_barrier).
+ */
+enum sside { S_NONE, S_RMB, S_MB, S_COLLAPSE, S_UNSHARE };
 enum expect { EXPECT_CONTROL, EXPECT_ALLOWED, EXPECT_FORBIDDEN };
 
 struct pairing {
@@ -70,6 +80,10 @@ static const struct pairing pairings[] = {
 	  "review fix: smp_mb() on both sides" },
 	{ "xchg/mb", W_XCHG, S_MB, EXPECT_FORBIDDEN,
 	  "review point 1: walker xchg(), sync side smp_mb()" },
+	{ "mb/collapse", W_MB, S_COLLAPSE, EXPECT_FORBIDDEN,
+	  "v4 in collapse_huge_page(): PMD get-and-clear, TLB flush, smp_rmb()" },
+	{ "mb/unshare", W_MB, S_UNSHARE, EXPECT_FORBIDDEN,
+	  "v4 in hugetlb PMD unshare: pud_clear(), TLB flush, smp_rmb()" },
 };
 
 #define NPAIRINGS (sizeof(pairings) / sizeof(pairings[0]))
@@ -83,6 +97,7 @@ struct lm_shared {
 	struct lm_line table;		/* page table: iteration it was freed */
 	struct lm_line done[2];		/* last iteration each side finished */
 	struct lm_line stop_at;		/* first iteration neither side runs */
+	struct lm_line tlb_gen;		/* x86: mm->context.tlb_gen */
 };
 
 struct lm_thread {
@@ -134,12 +149,17 @@ static const char *sside_text(enum sside s)
 {
 #if defined(__x86_64__)
 	static const char *const t[] = { "compiler barrier",
-		"compiler barrier (smp_rmb)", "lock addl $0,-4(%rsp)" };
+		"compiler barrier (smp_rmb)", "lock addl $0,-4(%rsp)",
+		"[W] xchg; lock xadd; smp_rmb",
+		"[W] mov; lock xadd; smp_rmb" };
 #elif defined(__aarch64__)
-	static const char *const t[] = { "compiler barrier", "dmb ishld",
-		"dmb ish" };
+	const char *const t[] = { "compiler barrier", "dmb ishld",
+		"dmb ish",
+		lm_lse ? "[W] swp; dsb ishst; dsb ish; dmb ishld"
+		       : "[W] ldxr/stxr; dsb ishst; dsb ish; dmb ishld",
+		"[W] str; dsb ishst; dsb ish; dmb ishld" };
 #else
-	static const char *const t[] = { "-", "-", "-" };
+	static const char *const t[] = { "-", "-", "-", "-", "-" };
 #endif
 	return t[s];
 }
@@ -171,18 +191,39 @@ void walker_publish(enum wside w, uint64_t *slot, uint64_t i)
 	}
 }
 
-/* Syncer: the barrier between its page-table store and its slot load. */
-static inline __attribute__((always_inline)) void sync_fence(enum sside s)
+/* Syncer: [W] table = i and what comes before its [R] of the slot. */
+static inline __attribute__((always_inline))
+void sync_update(enum sside s, uint64_t *table, uint64_t i, uint64_t *tlb_gen)
 {
 	switch (s) {
 	case S_NONE:
+		__atomic_store_n(table, i, __ATOMIC_RELAXED);
 		seq_barrier();
 		break;
 	case S_RMB:
+		__atomic_store_n(table, i, __ATOMIC_RELAXED);
 		seq_smp_rmb();
 		break;
 	case S_MB:
+		__atomic_store_n(table, i, __ATOMIC_RELAXED);
 		seq_smp_mb();
+		break;
+	case S_COLLAPSE:
+#if defined(__aarch64__)
+		if (lm_lse)
+			seq_pmd_get_and_clear_lse(table, i);
+		else
+			seq_pmd_get_and_clear_llsc(table, i);
+#else
+		seq_pmd_get_and_clear(table, i);
+#endif
+		seq_tlb_flush_barrier(tlb_gen);
+		seq_smp_rmb();
+		break;
+	case S_UNSHARE:
+		__atomic_store_n(table, i, __ATOMIC_RELAXED);
+		seq_tlb_flush_barrier(tlb_gen);
+		seq_smp_rmb();
 		break;
 	}
 }
@@ -229,8 +270,7 @@ void lm_loop(struct lm_thread *t, enum wside w, enum sside s)
 			walker_publish(w, &sh->slot.v, i);		/* [W] slot */
 			r = __atomic_load_n(&sh->table.v, __ATOMIC_RELAXED); /* [R] */
 		} else {
-			__atomic_store_n(&sh->table.v, i, __ATOMIC_RELAXED); /* [W] */
-			sync_fence(s);
+			sync_update(s, &sh->table.v, i, &sh->tlb_gen.v);	/* [W] */
 			r = __atomic_load_n(&sh->slot.v, __ATOMIC_RELAXED); /* [R] */
 		}
 		if (r < i)
@@ -242,26 +282,34 @@ void lm_loop(struct lm_thread *t, enum wside w, enum sside s)
 
 static void lm_dispatch(struct lm_thread *t)
 {
-	switch (t->role * 16 + t->p->w * 4 + t->p->s) {
-	case 0 * 16 + W_NONE * 4 + S_NONE:
+	switch (t->role * 32 + t->p->w * 8 + t->p->s) {
+	case 0 * 32 + W_NONE * 8 + S_NONE:
 		lm_loop(t, W_NONE, S_NONE);
 		break;
-	case 0 * 16 + W_MB * 4 + S_RMB:
-	case 0 * 16 + W_MB * 4 + S_MB:
+	case 0 * 32 + W_MB * 8 + S_RMB:
+	case 0 * 32 + W_MB * 8 + S_MB:
+	case 0 * 32 + W_MB * 8 + S_COLLAPSE:
+	case 0 * 32 + W_MB * 8 + S_UNSHARE:
 		lm_loop(t, W_MB, S_NONE);	/* walker ignores the sync side */
 		break;
-	case 0 * 16 + W_XCHG * 4 + S_MB:
+	case 0 * 32 + W_XCHG * 8 + S_MB:
 		lm_loop(t, W_XCHG, S_NONE);
 		break;
-	case 16 + W_NONE * 4 + S_NONE:
+	case 32 + W_NONE * 8 + S_NONE:
 		lm_loop(t, W_NONE, S_NONE);
 		break;
-	case 16 + W_MB * 4 + S_RMB:
+	case 32 + W_MB * 8 + S_RMB:
 		lm_loop(t, W_NONE, S_RMB);	/* syncer ignores the walker side */
 		break;
-	case 16 + W_MB * 4 + S_MB:
-	case 16 + W_XCHG * 4 + S_MB:
+	case 32 + W_MB * 8 + S_MB:
+	case 32 + W_XCHG * 8 + S_MB:
 		lm_loop(t, W_NONE, S_MB);
+		break;
+	case 32 + W_MB * 8 + S_COLLAPSE:
+		lm_loop(t, W_NONE, S_COLLAPSE);
+		break;
+	case 32 + W_MB * 8 + S_UNSHARE:
+		lm_loop(t, W_NONE, S_UNSHARE);
 		break;
 	default:
 		abort();
@@ -447,7 +495,8 @@ static void lm_usage(FILE *f)
 "table AND syncer reads an empty slot) per pairing.\n"
 "  -n, --iters N          iterations per pairing (default %llu)\n"
 "  -c, --cpus A,B         walker CPU A, syncer CPU B (default: first two online)\n"
-"  -P, --pairing NAME     none/none, mb/rmb, mb/mb, xchg/mb or all (default all)\n"
+"  -P, --pairing NAME     none/none, mb/rmb, mb/mb, xchg/mb, mb/collapse,\n"
+"                         mb/unshare or all (default all)\n"
 "  -T, --time-limit SEC   limit for the whole command, shared equally by the\n"
 "                         pairings (default %.0f)\n"
 "      --max-delay N      random delay before each side: 0..N loop steps,\n"
@@ -504,7 +553,8 @@ static bool lm_parse(int argc, char **argv, struct lm_opts *o)
 			o->only = pairing_find(optarg);
 			if (!o->only)
 				die_input("litmus: unknown pairing '%s' (none/none, mb/rmb, "
-					  "mb/mb, xchg/mb or all)", optarg);
+					  "mb/mb, xchg/mb, mb/collapse, mb/unshare or all)",
+					  optarg);
 			break;
 		case 'T':
 			errno = 0;
@@ -600,12 +650,15 @@ static void lm_print(const struct lm_opts *o, json_t *sys, const struct lm_resul
 	       "syncer: [W] table=freed; <barrier>; [R] r2=slot\n");
 	printf("forbidden: r1 == old table AND r2 == empty slot; "
 	       "random delay 0..%u steps per side\n", o->delay_mask);
-	printf("load average at start: %s\n\n", loadavg);
-	printf("%-10s %-22s %-27s %11s  %10s %10s %11s %10s %9s  %s\n",
+	printf("load average at start: %s\n", loadavg);
+	if (json_is_string(json_object_get(sys, "timing_note")))
+		printf("%s\n", json_string_value(json_object_get(sys, "timing_note")));
+	printf("\n");
+	printf("%-11s %-22s %-44s %11s  %10s %10s %11s %10s %9s  %s\n",
 	       "pairing", "walker barrier", "sync barrier", "iterations",
 	       "forbidden", "old+mm", "freed+empty", "freed+mm", "per 1e6", "verdict");
 	for (size_t i = 0; i < n; i++)
-		printf("%-10s %-22s %-27s %11llu%s %10llu %10llu %11llu %10llu %9.2f  %s\n",
+		printf("%-11s %-22s %-44s %11llu%s %10llu %10llu %11llu %10llu %9.2f  %s\n",
 		       r[i].p->name, wside_text(r[i].p->w), sside_text(r[i].p->s),
 		       (unsigned long long)r[i].iters, r[i].time_limited ? "*" : " ",
 		       (unsigned long long)r[i].old_empty,
@@ -637,7 +690,7 @@ int cmd_litmus(int argc, char **argv)
 	const struct pairing *run[NPAIRINGS];
 	size_t n = 0;
 	bool control_ran = false, control_seen = false, violation = false;
-	char err[256], loadavg[64];
+	char err[256], loadavg[64], karch[64];
 	json_t *sys, *out, *arr;
 	int ret = 0;
 
@@ -665,6 +718,15 @@ int cmd_litmus(int argc, char **argv)
 	if (results_create(&rd, o.root, "litmus", err, sizeof(err)))
 		die_input("litmus: %s", err);
 	sys = sysinfo_collect(NULL);
+	if (sysinfo_emulated(karch, sizeof(karch)) == 1) {
+		char note[320];
+
+		/* qemu-user maps the guest's barriers onto the host's */
+		snprintf(note, sizeof(note), "emulated: timing not meaningful, and the "
+			 "memory ordering is the %s host's: these %s counts are NOT "
+			 "evidence about %s hardware", karch, SEQ_ARCH, SEQ_ARCH);
+		json_object_set_new(sys, "timing_note", json_string(note));
+	}
 	json_object_update(rd.manifest, sys);
 	json_object_set_new(rd.manifest, "command", json_string("gupbench litmus"));
 	results_write_json(&rd, "manifest.json", rd.manifest);
@@ -703,6 +765,8 @@ int cmd_litmus(int argc, char **argv)
 			violation ? "a full-barrier pairing showed the forbidden outcome" :
 			"control observed; see each pairing's verdict");
 	json_object_set_new(out, "loadavg_at_start", json_string(loadavg));
+	json_object_set(out, "timing_note", json_object_get(sys, "timing_note") ?
+			json_object_get(sys, "timing_note") : json_null());
 	lm_print(&o, sys, res, n, control_ran, control_seen, loadavg);
 	if (results_write_json(&rd, "litmus.json", out)) {
 		fprintf(stderr, "gupbench: litmus: cannot write litmus.json\n");

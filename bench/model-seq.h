@@ -101,6 +101,31 @@ static inline void seq_xchg_start(void **slot, void *mm)
 			     : "+r"(mm), "+m"(*slot) :: "memory");
 }
 
+/*
+ * The update side before the sync (litmus pairings mb/collapse and
+ * mb/unshare). pmdp_collapse_flush() clears the PMD with
+ * pmdp_huge_get_and_clear() = native_pmdp_get_and_clear() = xchg (the
+ * same instruction as seq_xchg_start()); huge_pmd_unshare() clears the
+ * PUD with pud_clear() = WRITE_ONCE (a plain mov). Both then flush the
+ * TLB through flush_tlb_mm_range(), which first bumps the mm's TLB
+ * generation: inc_mm_tlb_gen() = atomic64_inc_return() = lock xadd, a
+ * full barrier ("callers are required to order their read of
+ * mm_cpumask after their writes to the paging structures"), whatever
+ * the flush then does (IPIs, a local flush, paravirt).
+ */
+static inline void seq_pmd_get_and_clear(uint64_t *p, uint64_t v)
+{
+	seq_xchg_start((void **)p, (void *)(uintptr_t)v);
+}
+
+static inline void seq_tlb_flush_barrier(uint64_t *tlb_gen)
+{
+	uint64_t one = 1;
+
+	__asm__ __volatile__("lock xaddq %0, %1"
+			     : "+r"(one), "+m"(*tlb_gen) :: "memory", "cc");
+}
+
 static inline void seq_cpu_relax(void)
 {
 	__asm__ __volatile__("pause" ::: "memory");
@@ -219,6 +244,48 @@ static inline void seq_xchg_llsc_start(void **slot, void *mm)
 			     : "=&r"(old), "=&r"(fail) : "r"(slot), "r"(mm)
 			     : "memory");
 	(void)old;
+}
+
+/*
+ * The update side before the sync (litmus pairings mb/collapse and
+ * mb/unshare). pmdp_huge_get_and_clear() is xchg_relaxed(): swp with LSE,
+ * else an ldxr/stxr loop, no barrier either way. pud_clear() is
+ * WRITE_ONCE (str; set_pud() adds dsb ishst; isb only for a valid
+ * entry). Both then flush: flush_tlb_range() / tlb_flush() ->
+ * __flush_tlb_range() or flush_tlb_mm() = dsb ishst; tlbi ...is; ...;
+ * __tlbi_sync_s1ish() = dsb ish. TLBI cannot run at EL0 (it is undefined
+ * there), so the replica keeps the two DSBs around where it would be;
+ * DSB ISH is what orders the clear against the later load of the slot.
+ */
+static inline void seq_pmd_get_and_clear_lse(uint64_t *p, uint64_t v)
+{
+	uint64_t old;
+
+	__asm__ __volatile__(".arch_extension lse\n\t"
+			     "swp %x2, %x0, [%x1]"
+			     : "=&r"(old) : "r"(p), "r"(v) : "memory");
+	(void)old;
+}
+
+static inline void seq_pmd_get_and_clear_llsc(uint64_t *p, uint64_t v)
+{
+	uint64_t old;
+	uint32_t fail;
+
+	__asm__ __volatile__("prfm pstl1strm, [%x2]\n"
+			     "1:\tldxr %x0, [%x2]\n\t"
+			     "stxr %w1, %x3, [%x2]\n\t"
+			     "cbnz %w1, 1b"
+			     : "=&r"(old), "=&r"(fail) : "r"(p), "r"(v)
+			     : "memory");
+	(void)old;
+}
+
+static inline void seq_tlb_flush_barrier(uint64_t *tlb_gen)
+{
+	(void)tlb_gen;
+	__asm__ __volatile__("dsb ishst\n\t"
+			     "dsb ish" ::: "memory");
 }
 
 static inline void seq_cpu_relax(void)

@@ -884,6 +884,8 @@ static void print_header(const struct model_opts *o, json_t *sys, int cpu,
 	printf("CI: Student t 95%% over runs; deltas and %% are per run against 'none' "
 	       "of the same run.\n");
 	printf("load average at start: %s\n", loadavg);
+	if (json_is_string(json_object_get(sys, "timing_note")))
+		printf("%s\n", json_string_value(json_object_get(sys, "timing_note")));
 }
 
 /* ------------------------------------------------------------------ */
@@ -895,7 +897,7 @@ int cmd_model(int argc, char **argv)
 	struct walkset hot = { 0 }, cold = { 0 };
 	struct series s_hot, s_cold, s_vm;
 	struct vmctx vc;
-	char err[256] = "out of memory", loadavg[64];
+	char err[256] = "out of memory", loadavg[64], karch[64];
 	json_t *sys, *out, *modes;
 	int cpu, ret = EXIT_RUN_FAILED;
 	bool have_hot = false, have_cold = false, have_vm = false;
@@ -913,6 +915,13 @@ int cmd_model(int argc, char **argv)
 	if (results_create(&res, o.root, "model", err, sizeof(err)))
 		die_input("model: %s", err);
 	sys = sysinfo_collect(NULL);
+	if (sysinfo_emulated(karch, sizeof(karch)) == 1) {
+		char note[160];
+
+		snprintf(note, sizeof(note), "emulated: timing not meaningful (%s binary "
+			 "under user-mode emulation on a %s kernel)", SEQ_ARCH, karch);
+		json_object_set_new(sys, "timing_note", json_string(note));
+	}
 	json_object_update(res.manifest, sys);
 	json_object_set_new(res.manifest, "command", json_string("gupbench model"));
 	json_object_set_new(res.manifest, "timer", timer_info(o.iters));
@@ -930,6 +939,8 @@ int cmd_model(int argc, char **argv)
 		"params", "pages", o.pages, "runs", o.runs, "iters_per_batch", o.iters,
 		"batches_per_run", o.batches, "vm_calls_per_run", o.vm_calls);
 	json_object_set_new(out, "loadavg_at_start", json_string(loadavg));
+	json_object_set(out, "timing_note", json_object_get(sys, "timing_note") ?
+			json_object_get(sys, "timing_note") : json_null());
 	modes = json_object();
 	json_object_set_new(out, "walk", modes);
 

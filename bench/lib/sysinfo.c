@@ -111,15 +111,30 @@ static json_t *cpus_file(const char *path)
 	return json_string(cpulist_format(&set, buf, sizeof(buf)));
 }
 
+int sysinfo_emulated(char *kernel_arch, size_t len)
+{
+	char *k = sysinfo_read_file("/proc/sys/kernel/arch");
+	struct utsname u;
+	int ret = -1;
+
+	snprintf(kernel_arch, len, "%s", k ? k : "unknown");
+	if (k && !uname(&u))
+		ret = strcmp(k, u.machine) != 0;
+	free(k);
+	return ret;
+}
+
 json_t *sysinfo_collect(const char *variant)
 {
 	struct utsname u;
-	char model[256], hash[128], src[64] = "none";
+	char model[256], hash[128], src[64] = "none", karch[64];
 	char *cmdline = sysinfo_read_file("/proc/cmdline");
 	json_t *j, *thp, *hugetlb, *tools;
+	int emu;
 
 	uname(&u);
 	cpu_model(model, sizeof(model));
+	emu = sysinfo_emulated(karch, sizeof(karch));
 
 	/* hash of the running kernel's config */
 	hash[0] = '\0';
@@ -169,6 +184,9 @@ json_t *sysinfo_collect(const char *variant)
 		"cpus_isolated", cpus_file("/sys/devices/system/cpu/isolated"),
 		"cpus_nohz_full", cpus_file("/sys/devices/system/cpu/nohz_full"),
 		"thp", thp, "hugetlb", hugetlb, "tools", tools);
+	json_object_set_new(j, "user_mode_emulation", json_pack("{s:o, s:s, s:s}",
+		"emulated", emu < 0 ? json_null() : json_boolean(emu),
+		"kernel_arch", karch, "binary_arch", u.machine));
 	free(cmdline);
 	return j;
 }

@@ -9,6 +9,16 @@
 /* @variant may be NULL: the kernel release is used. */
 json_t *sysinfo_collect(const char *variant);
 
+/*
+ * User-mode emulation (qemu-user): 1 when the kernel's architecture
+ * (/proc/sys/kernel/arch, which qemu-user passes through) differs from
+ * the one uname() reports (which qemu-user answers for the guest), 0 when
+ * they match, -1 when the kernel does not say. @kernel_arch gets the
+ * kernel's architecture or "unknown". sysinfo_collect() records it as
+ * "user_mode_emulation".
+ */
+int sysinfo_emulated(char *kernel_arch, size_t len);
+
 /* First line of a command's stdout (via /bin/sh), or "" . */
 int sysinfo_cmd_line(const char *cmd, char *buf, size_t len);
 

@@ -36,6 +36,9 @@ void t_lse(void *mm) { seq_xchg_lse_start(&slot, mm); }
 void t_llsc(void *mm) { seq_xchg_llsc_start(&slot, mm); }
 void t_mb(void) { seq_smp_mb(); }
 void t_rmb(void) { seq_smp_rmb(); }
+void t_clear_lse(uint64_t *p) { seq_pmd_get_and_clear_lse(p, 0); }
+void t_clear_llsc(uint64_t *p) { seq_pmd_get_and_clear_llsc(p, 0); }
+void t_flush(uint64_t *g) { seq_tlb_flush_barrier(g); }
 C
 for march in armv8.1-a armv8-a; do
 	"$XCC" -march=$march -O2 -Wall -Wextra -Werror -std=gnu11 \
@@ -46,7 +49,8 @@ done
 if [ $have_objdump = 1 ]; then
 	"$XOBJDUMP" -d "$TMP/seq-armv8.1-a.o" > "$TMP/seq.dis"
 	for w in 'dmb[[:space:]]+ish$' 'dmb[[:space:]]+ishld' 'swpal' 'ldxr' \
-		 'stlxr' 'stlr[[:space:]]+xzr' 'prfm[[:space:]]+pstl1strm'; do
+		 'stlxr' 'stlr[[:space:]]+xzr' 'prfm[[:space:]]+pstl1strm' \
+		 'swp[[:space:]]' 'stxr[[:space:]]' 'dsb[[:space:]]+ishst' 'dsb[[:space:]]+ish$'; do
 		grep -Eq "$w" "$TMP/seq.dis" || fail "'$w' not in the arm64 object"
 		echo "ok: arm64 object has '$w'"
 	done

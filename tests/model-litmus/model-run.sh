@@ -3,8 +3,11 @@
 # CPU model and architecture, a complete results directory whose
 # model.json has every variant with its statistics. SKIP (77) with the
 # reason when gupbench skipped the vmsplice part.
+# GUPBENCH_ARCH: the binary's architecture when it is not the host's
+# (arm64-user.sh); EXPECT_EMULATED=1: the results must carry the
+# user-mode emulation label, else they must not.
 . "$(dirname "$0")/lib.sh"
-case $(uname -m) in
+case ${GUPBENCH_ARCH:-$(uname -m)} in
 x86_64) variants="none v4 mfence xchg" ;;
 aarch64) variants="none v4 raw xchg_llsc" ;;
 *) skip "no sequences for $(uname -m)" ;;
@@ -46,6 +49,18 @@ else
 	json "$j" 'all(x["ns_per_call"]["mean"] > 0 and "hot_walk_delta_as_pct_of_call" in x for x in j["vmsplice"]["variants"])' |
 		grep -qx True || fail "vmsplice variants incomplete"
 	echo "ok: vmsplice: $(json "$j" 'round(j["vmsplice"]["variants"][0]["ns_per_call"]["mean"])') ns per call"
+fi
+if [ -n "${EXPECT_EMULATED:-}" ]; then
+	grep -q 'emulated: timing not meaningful' "$TMP/out" || fail "table lacks the emulation label"
+	json "$j" '"emulated: timing not meaningful" in j["timing_note"]' | grep -qx True ||
+		fail "model.json timing_note lacks the emulation label"
+	[ "$(json "$d/manifest.json" 'j["user_mode_emulation"]["emulated"]')" = True ] ||
+		fail "manifest does not record the user-mode emulation"
+	echo "ok: labelled emulated: $(json "$j" 'j["timing_note"]')"
+else
+	! grep -q 'emulated' "$TMP/out" || fail "native run labelled emulated"
+	[ "$(json "$d/manifest.json" 'j["user_mode_emulation"]["emulated"]')" != True ] ||
+		fail "native run recorded as emulated"
 fi
 for k in source overhead_median_ns overhead_per_call_ns; do
 	json "$j" "j['timer']['$k']" > /dev/null || fail "timer.$k missing"
