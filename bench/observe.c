@@ -45,6 +45,9 @@ struct observe {
 	json_t *cyc;
 	pid_t ct_pid;
 	double ct_secs;
+	/* rtla osnoise on the RT CPUs */
+	json_t *rtla;
+	pid_t rtla_pid;
 	/* perf stat */
 	pid_t perf_pid;
 	json_t *perf;
@@ -175,6 +178,7 @@ static void record_tool_versions(struct observe *o)
 		{ "bpftrace", "bpftrace --version 2>&1" },
 		{ "cyclictest", "cyclictest --help 2>&1 | head -1" },
 		{ "perf", "perf --version 2>&1" },
+		{ "rtla", "rtla --help 2>&1 | grep -m1 version" },
 	};
 	json_t *t = json_object_get(o->res->manifest, "tools");
 	char path[PATH_MAX], line[256];
@@ -198,8 +202,9 @@ struct observe *observe_new(const struct options *opt, struct results *res)
 		abort();
 	o->opt = opt;
 	o->res = res;
-	o->bt_pid = o->ct_pid = o->perf_pid = -1;
+	o->bt_pid = o->ct_pid = o->perf_pid = o->rtla_pid = -1;
 	o->cyc = json_object();
+	o->rtla = json_object();
 	cpulist_online(&o->online);
 	if (!text || proc_interrupts_cal(text, o->cal0, CPU_SETSIZE, &n))
 		snprintf(o->cal_why, sizeof(o->cal_why),
@@ -207,6 +212,100 @@ struct observe *observe_new(const struct options *opt, struct results *res)
 	free(text);
 	record_tool_versions(o);
 	return o;
+}
+
+/* ---- rtla osnoise ------------------------------------------------------ */
+
+/* rtla usable on the RT CPUs: NULL, or the reason it is not */
+static const char *rtla_unusable(struct observe *o, char *tool, size_t len)
+{
+	char *tracers;
+	bool has;
+
+	if (!find_tool("rtla", tool, len))
+		return "rtla not installed (apt-get install rtla)";
+	if (geteuid())
+		return "rtla needs root";
+	if (access(TRACEFS "/available_tracers", R_OK) &&
+	    mount("nodev", TRACEFS, "tracefs", 0, NULL) == 0)
+		o->tracefs_mounted = true;
+	tracers = sysinfo_read_file(TRACEFS "/available_tracers");
+	has = tracers && strstr(tracers, "osnoise");
+	free(tracers);
+	if (!has)
+		return "no osnoise tracer in this kernel (CONFIG_OSNOISE_TRACER; "
+		       "kernel-configs/rtla.config)";
+	return NULL;
+}
+
+static pid_t rtla_spawn(struct observe *o, double secs, const char *tag)
+{
+	char tool[PATH_MAX], cpus[256], dur[32], out[64], err[64];
+	const char *why = rtla_unusable(o, tool, sizeof(tool));
+
+	if (why) {
+		json_object_set_new(o->rtla, "status", json_string("skipped"));
+		json_object_set_new(o->rtla, "reason", json_string(why));
+		return -2;
+	}
+	cpulist_format(&o->opt->rt_cpus, cpus, sizeof(cpus));
+	snprintf(dur, sizeof(dur), "%ds", (int)ceil(secs));
+	snprintf(out, sizeof(out), "rtla-osnoise-%s.txt", tag);
+	snprintf(err, sizeof(err), "rtla-osnoise-%s.err", tag);
+	{
+		char *argv[] = { tool, "osnoise", "top", "-q", "-c", cpus, "-d", dur, NULL };
+
+		return spawn(o, argv, out, err);
+	}
+}
+
+static void rtla_collect(struct observe *o, const char *tag, int status)
+{
+	struct osnoise_row rows[64];
+	char name[64], why[512];
+	char *text;
+	json_t *cpus;
+	int n;
+
+	snprintf(name, sizeof(name), "rtla-osnoise-%s.txt", tag);
+	text = read_result(o, name);
+	if (!text || status || rtla_osnoise_parse(text, rows, 64, &n, why, sizeof(why))) {
+		if (!text || status) {
+			char *etext;
+
+			snprintf(name, sizeof(name), "rtla-osnoise-%s.err", tag);
+			etext = read_result(o, name);
+			last_line(etext, why, sizeof(why));
+			free(etext);
+			if (!why[0])
+				snprintf(why, sizeof(why), "rtla exited with status %d", status);
+		}
+		json_object_set_new(o->rtla, tag, not_measured("failed", why));
+		results_skip(o->res, "rtla osnoise", why);
+		free(text);
+		return;
+	}
+	free(text);
+	cpus = json_object();
+	for (int i = 0; i < n; i++) {
+		struct osnoise_row *r = &rows[i];
+		double s = r->runtime_us / 1e6;
+		char k[16];
+
+		snprintf(k, sizeof(k), "%d", r->cpu);
+		json_object_set_new(cpus, k, json_pack(
+			"{s:I, s:I, s:f, s:I, s:I, s:f, s:I, s:I, s:I, s:I, s:I, s:o}",
+			"runtime_us", (json_int_t)r->runtime_us, "noise_us", (json_int_t)r->noise_us,
+			"noise_us_per_s", s > 0 ? r->noise_us / s : 0.0,
+			"max_noise_us", (json_int_t)r->max_noise_us,
+			"max_single_noise_us", (json_int_t)r->max_single_us,
+			"cpu_available_pct", r->avail_pct,
+			"hw", (json_int_t)r->hw, "nmi", (json_int_t)r->nmi, "irq", (json_int_t)r->irq,
+			"softirq", (json_int_t)r->softirq, "thread", (json_int_t)r->thread,
+			"irq_per_s", s > 0 ? json_real(r->irq / s) : json_null()));
+	}
+	json_object_set_new(o->rtla, tag, json_pack("{s:s, s:o}", "status", "ok", "by_cpu", cpus));
+	json_object_set_new(o->rtla, "status", json_string("ok"));
 }
 
 /* ---- cyclictest -------------------------------------------------------- */
@@ -307,6 +406,8 @@ void observe_quiet_reference(struct observe *o)
 	pid_t pid;
 
 	if (!CPU_COUNT(&o->opt->rt_cpus)) {
+		json_object_set_new(o->rtla, "status", json_string("skipped"));
+		json_object_set_new(o->rtla, "reason", json_string("no --rt-cpus given"));
 		json_object_set_new(o->cyc, "status", json_string("skipped"));
 		json_object_set_new(o->cyc, "reason", json_string(
 			"no --rt-cpus given (needs a CPU that is neither walker nor trigger)"));
@@ -325,6 +426,19 @@ void observe_quiet_reference(struct observe *o)
 			json_string_value(json_object_get(o->cyc, "rt_cpus")), ceil(secs));
 	cyclictest_collect(o, "quiet", wait_timeout(pid, ceil(secs) + 30), ceil(secs));
 	json_object_set_new(o->cyc, "status", json_string("ok"));
+	/* rtla alone after cyclictest: each would count the other as noise */
+	if (gb_interrupted())
+		return;
+	pid = rtla_spawn(o, secs, "quiet");
+	if (pid == -2) {
+		results_skip(o->res, "rtla osnoise",
+			     json_string_value(json_object_get(o->rtla, "reason")));
+		return;
+	}
+	if (!o->opt->quiet)
+		fprintf(stderr, "  rtla osnoise quiet reference on CPUs %s for %.0f s\n",
+			json_string_value(json_object_get(o->cyc, "rt_cpus")), ceil(secs));
+	rtla_collect(o, "quiet", wait_timeout(pid, ceil(secs) + 30));
 }
 
 /* ---- bpftrace ---------------------------------------------------------- */
@@ -584,6 +698,11 @@ void observe_measure_start(struct observe *o, double secs)
 		if (o->ct_pid < 0)
 			o->ct_pid = -1;
 	}
+	if (json_object_get(o->rtla, "quiet")) {
+		o->rtla_pid = rtla_spawn(o, secs, "loaded");
+		if (o->rtla_pid < 0)
+			o->rtla_pid = -1;
+	}
 	perf_start(o, secs);
 }
 
@@ -593,6 +712,10 @@ void observe_measure_end(struct observe *o)
 		cyclictest_collect(o, "loaded", wait_timeout(o->ct_pid, 10 + o->ct_secs * 0.2),
 				   ceil(o->ct_secs));
 		o->ct_pid = -1;
+	}
+	if (o->rtla_pid > 0) {
+		rtla_collect(o, "loaded", wait_timeout(o->rtla_pid, 10 + o->ct_secs * 0.2));
+		o->rtla_pid = -1;
 	}
 	if (o->perf_pid > 0) {
 		int st;
@@ -893,8 +1016,15 @@ json_t *observe_finish(struct observe *o, uint64_t events)
 	ipi = ipi_collect(o, events, ran ? &c : NULL);
 	attr = attribution(o, ran ? &c : NULL);
 	ipi_counts_free(&c);
-	if (o->ct_pid > 0 || o->perf_pid > 0)
+	if (o->ct_pid > 0 || o->perf_pid > 0 || o->rtla_pid > 0)
 		observe_measure_end(o);
+	if (!json_object_get(o->rtla, "status"))
+		json_object_set_new(o->rtla, "status", json_string("skipped"));
+	json_object_set_new(o->rtla, "tool", json_string(
+		"rtla osnoise top -q on the RT CPUs; quiet: alone, after cyclictest's quiet "
+		"reference; loaded: beside cyclictest over the measured runs (cyclictest's "
+		"wake-ups at FIFO 95 preempt osnoise's thread and count as thread noise there; "
+		"the IRQ count and the max single noise are the interrupts')"));
 	if (o->tracefs_mounted)
 		umount(TRACEFS);
 	if (!o->perf)
@@ -908,6 +1038,7 @@ json_t *observe_finish(struct observe *o, uint64_t events)
 				  "by_role", by_role(o, o->cal_sum, o->cal_events)),
 		"ipi_attribution", attr,
 		"cyclictest", o->cyc, "perf", o->perf);
+	json_object_set_new(all, "rtla", json_incref(o->rtla));
 	results_write_json(o->res, "observers.json", all);
 	{
 		json_t *cal = json_object_get(all, "cal_interrupts");
@@ -915,12 +1046,12 @@ json_t *observe_finish(struct observe *o, uint64_t events)
 		json_t *cr = json_object_get(cal, "by_role");
 		json_t *ar = json_object_get(attr, "runs");
 
-		sum = json_pack("{s:O, s:s, s:O, s:O, s:O}",
+		sum = json_pack("{s:O, s:s, s:O, s:O, s:O, s:o}",
 			"sync_ipis_by_role", ir ? ir : json_object_get(ipi, "reason"),
 			"sync_ipis_method", o->method ? o->method : "none",
 			"cal_by_role", cr ? cr : json_object_get(cal, "reason"),
 			"ipi_attribution_runs", ar ? ar : json_object_get(attr, "reason"),
-			"cyclictest", o->cyc);
+			"cyclictest", o->cyc, "rtla", o->rtla);
 	}
 	json_decref(all);
 	free(o);

@@ -5,7 +5,7 @@ load plotsdir."/common.gp"
 f = datadir."/cyclictest.dat"
 stats f using 1 nooutput
 nb = STATS_blocks
-set title "cyclictest latency on the RT CPU, walkers running\n".tmachine noenhanced
+set title "cyclictest latency on the RT CPU, walkers running (key: rtla osnoise where it ran)\n".tmachine noenhanced
 set xlabel "wake-up latency (us)"
 set ylabel "cycles (log scale)"
 set logscale y

@@ -41,6 +41,11 @@ const struct cs_metric_info cs_once_metrics[CS_NONCE_METRICS] = {
 	[CS_CYC_QUIET_P999]  = { "cyclictest_quiet_p99.9", "cyclictest p99.9 (quiet)", "us" },
 	[CS_CYC_LOADED_MAX]  = { "cyclictest_loaded_max", "cyclictest max (loaded)", "us" },
 	[CS_CYC_LOADED_P999] = { "cyclictest_loaded_p99.9", "cyclictest p99.9 (loaded)", "us" },
+	[CS_OSN_QUIET_MAX]    = { "osnoise_quiet_max_single", "osnoise max single noise (quiet)", "us" },
+	[CS_OSN_LOADED_MAX]   = { "osnoise_loaded_max_single", "osnoise max single noise (loaded)", "us" },
+	[CS_OSN_LOADED_NPS]   = { "osnoise_loaded_noise_per_s", "osnoise noise per second (loaded)", "us/s" },
+	[CS_OSN_LOADED_IRQPS] = { "osnoise_loaded_irq_per_s", "osnoise IRQs per second on the RT CPU (loaded)", "IRQs/s" },
+	[CS_RT_CSD]           = { "rt_csd_per_event", "function-call csds queued to the RT CPU per event (runs)", "csds/event/CPU" },
 };
 
 static int fail(char *err, size_t len, const char *fmt, ...)
@@ -610,6 +615,60 @@ static int cyc_part(const json_t *c, const char *tag, int imax, int ip999,
 	return 0;
 }
 
+/* rtla's "quiet"/"loaded" part: worst max single noise, mean rates over CPUs */
+static void osn_part(const json_t *r, const char *tag, int imax, int inps, int iirq,
+		     struct cs_once *o)
+{
+	const json_t *p = json_object_get(r, tag), *cpus = json_object_get(p, "by_cpu"), *c;
+	double nps = 0, irq = 0, v;
+	const char *k;
+	int n = 0;
+
+	if (!json_is_object(cpus))
+		return;
+	json_object_foreach((json_t *)cpus, k, c) {
+		if (num(c, "max_single_noise_us", &v) && (!o->have[imax] || v > o->v[imax])) {
+			o->v[imax] = v;
+			o->have[imax] = true;
+		}
+		if (num(c, "noise_us_per_s", &v))
+			nps += v;
+		if (num(c, "irq_per_s", &v))
+			irq += v;
+		n++;
+	}
+	if (n && inps >= 0) {
+		o->v[inps] = nps / n;
+		o->v[iirq] = irq / n;
+		o->have[inps] = o->have[iirq] = true;
+	}
+}
+
+/* ipi_attribution.runs: csds queued to the RT CPUs per event per CPU */
+static void rt_csds(const json_t *a, struct cs_once *o)
+{
+	const json_t *runs = json_object_get(a, "runs"), *t;
+	double ev, total = 0, v;
+	const char *k;
+	int n = 0;
+
+	if (!num(a, "trigger_events_in_runs", &ev) || ev <= 0 || !json_is_object(runs))
+		return;
+	json_object_foreach((json_t *)runs, k, t) {
+		const json_t *role = json_object_get(t, "role");
+
+		if (!json_is_string(role) || strcmp(json_string_value(role), "rt") ||
+		    !num(t, "total", &v))
+			continue;
+		total += v;
+		n++;
+	}
+	if (n) {
+		o->v[CS_RT_CSD] = total / n / ev;
+		o->have[CS_RT_CSD] = true;
+	}
+}
+
 int cs_observers_from_json(const json_t *obs, struct cs_once *o, char *err, size_t len)
 {
 	const json_t *s, *c;
@@ -647,6 +706,10 @@ int cs_observers_from_json(const json_t *obs, struct cs_once *o, char *err, size
 		snprintf(o->ipi_reason, sizeof(o->ipi_reason), "no sync IPI data");
 	}
 
+	osn_part(json_object_get(obs, "rtla"), "quiet", CS_OSN_QUIET_MAX, -1, -1, o);
+	osn_part(json_object_get(obs, "rtla"), "loaded", CS_OSN_LOADED_MAX, CS_OSN_LOADED_NPS,
+		 CS_OSN_LOADED_IRQPS, o);
+	rt_csds(json_object_get(obs, "ipi_attribution"), o);
 	c = json_object_get(obs, "cyclictest");
 	if (!c || json_is_null(c)) {
 		snprintf(o->cyc_reason, sizeof(o->cyc_reason), "no cyclictest data");

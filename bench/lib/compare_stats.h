@@ -86,6 +86,10 @@ enum cs_run_metric {
 enum cs_once_metric {
 	CS_IPI_WALKER, CS_IPI_TRIGGER, CS_IPI_RT, CS_IPI_IDLE, CS_IPI_NONWALKER,
 	CS_CYC_QUIET_MAX, CS_CYC_QUIET_P999, CS_CYC_LOADED_MAX, CS_CYC_LOADED_P999,
+	/* rtla osnoise on the RT CPUs (worst CPU; rates: mean over them) */
+	CS_OSN_QUIET_MAX, CS_OSN_LOADED_MAX, CS_OSN_LOADED_NPS, CS_OSN_LOADED_IRQPS,
+	/* function-call csds queued to the RT CPUs in the runs, per event per CPU */
+	CS_RT_CSD,
 	CS_NONCE_METRICS
 };
 

@@ -358,3 +358,51 @@ int tracefs_csd_line(const char *line, struct csd_line *e)
 		return -1;
 	return e->kind;
 }
+
+int rtla_osnoise_parse(const char *text, struct osnoise_row *rows, int max, int *n,
+		       char *err, size_t len)
+{
+	const char *p = strstr(text, "Max Single");
+
+	*n = 0;
+	if (!p || !strstr(text, "time is in us")) {
+		snprintf(err, len, "rtla: no osnoise summary table (\"Max Single\", us) in its output");
+		return -1;
+	}
+	for (p = strchr(p, '\n'); p && *++p; p = strchr(p, '\n')) {
+		struct osnoise_row r;
+		unsigned long long v[10];
+		int used = 0;
+
+		const char *q = p + strspn(p, " \t");
+
+		if (*q < '0' || *q > '9')	/* blank, or a message after the table */
+			break;
+		if (sscanf(p, "%d #%llu %llu %llu %lf %llu %llu %llu %llu %llu %llu %llu%n", &r.cpu,
+			   &v[0], &v[1], &v[2], &r.avail_pct, &v[3], &v[4], &v[5], &v[6], &v[7],
+			   &v[8], &v[9], &used) != 12 || r.cpu < 0 || r.cpu >= CPU_SETSIZE) {
+			snprintf(err, len, "rtla: bad osnoise row '%.*s'", (int)strcspn(p, "\n"), p);
+			return -1;
+		}
+		if (*n >= max) {
+			snprintf(err, len, "rtla: more than %d CPU rows", max);
+			return -1;
+		}
+		r.periods = v[0];
+		r.runtime_us = v[1];
+		r.noise_us = v[2];
+		r.max_noise_us = v[3];
+		r.max_single_us = v[4];
+		r.hw = v[5];
+		r.nmi = v[6];
+		r.irq = v[7];
+		r.softirq = v[8];
+		r.thread = v[9];
+		rows[(*n)++] = r;
+	}
+	if (!*n) {
+		snprintf(err, len, "rtla: osnoise summary without a CPU row");
+		return -1;
+	}
+	return 0;
+}

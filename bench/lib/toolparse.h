@@ -53,6 +53,20 @@ void cyclic_result_free(struct cyclic_result *r);
 int proc_interrupts_cal(const char *text, uint64_t *per_cpu, int max, int *ncpu);
 
 /*
+ * `rtla osnoise top -q` (rtla 6.1+): the summary table, one row per CPU,
+ * times in us. 0 with *n rows, or -1 with a reason.
+ */
+struct osnoise_row {
+	int cpu;
+	uint64_t periods, runtime_us, noise_us, max_noise_us, max_single_us;
+	uint64_t hw, nmi, irq, softirq, thread;
+	double avail_pct;
+};
+
+int rtla_osnoise_parse(const char *text, struct osnoise_row *rows, int max, int *n,
+		       char *err, size_t len);
+
+/*
  * One line of a tracefs trace_pipe (default options) holding a csd event:
  *   "  comm-pid  [003] d.h2.  123.456: csd_function_entry: func=f, csd=..."
  *   "  comm-pid  [001] ...2.  123.456: csd_queue_cpu: cpu=3 callsite=c+0x1/0x2 func=f csd=..."

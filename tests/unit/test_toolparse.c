@@ -268,6 +268,44 @@ static void test_tracefs_maps(void **state)
 	free(c);
 }
 
+/*
+ * rtla osnoise top -q: the first three CPU rows of the example in the
+ * kernel's Documentation/tools/rtla/rtla-osnoise-top.rst (rtla 6.x)
+ */
+static void test_rtla_osnoise(void **state)
+{
+	char *t = load("rtla-osnoise-top-doc.txt"), err[256];
+	struct osnoise_row r[4];
+	int n;
+
+	(void)state;
+	assert_int_equal(rtla_osnoise_parse(t, r, 4, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(r[1].cpu, 1);
+	assert_int_equal(r[1].periods, 59);
+	assert_int_equal(r[1].runtime_us, 53100000);
+	assert_int_equal(r[1].noise_us, 338339);
+	assert_true(r[1].avail_pct > 99.36 && r[1].avail_pct < 99.37);
+	assert_int_equal(r[1].max_noise_us, 8092);
+	assert_int_equal(r[1].max_single_us, 24);
+	assert_int_equal(r[1].hw, 399);
+	assert_int_equal(r[1].nmi, 0);
+	assert_int_equal(r[1].irq, 53130);
+	assert_int_equal(r[1].softirq, 1448);
+	assert_int_equal(r[1].thread, 31);
+	assert_int_equal(rtla_osnoise_parse(t, r, 2, &n, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "more than"));
+	free(t);
+	assert_int_equal(rtla_osnoise_parse("Could not enable osnoise tracer\n", r, 4, &n,
+					    err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "no osnoise summary"));
+	assert_int_equal(rtla_osnoise_parse("time is in us\nCPU Max Single\n  3 #2 10 x\n",
+					    r, 4, &n, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "bad osnoise row"));
+	assert_int_equal(rtla_osnoise_parse("time is in us\nCPU Max Single\n\n", r, 4, &n,
+					    err, sizeof(err)), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_interrupts),
 		cmocka_unit_test(test_tracefs_csd),
 		cmocka_unit_test(test_tracefs_maps),
+		cmocka_unit_test(test_rtla_osnoise),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
