@@ -109,6 +109,8 @@ struct agg {
 	cpu_set_t attr_cpus;
 	json_t *queue, *attr;
 	uint64_t entry[CPU_SETSIZE], lost[CPU_SETSIZE], malformed, lines;
+	/* the last sched_waking on each CPU, for its sched_ttwu_pending csd */
+	struct { char wakee[32]; int target; } waking[CPU_SETSIZE];
 };
 
 static json_t *child_obj(json_t *o, const char *key)
@@ -141,12 +143,24 @@ static void agg_line(struct agg *a, const char *line)
 		}
 		if (CPU_ISSET(e.target, &a->attr_cpus)) {
 			json_t *ph = child_obj(a->attr, a->in_runs ? "runs" : "outside_runs");
+			char fn[192];
 
+			/* a remote wake-up: name the task it wakes */
+			if (!strcmp(e.func, "sched_ttwu_pending") && a->waking[e.cpu].wakee[0] &&
+			    a->waking[e.cpu].target == e.target)
+				snprintf(fn, sizeof(fn), "%s wakes %s", e.func, a->waking[e.cpu].wakee);
+			else
+				snprintf(fn, sizeof(fn), "%s", e.func);
+			a->waking[e.cpu].wakee[0] = '\0';
 			snprintf(k, sizeof(k), "%d", e.target);
-			ph = child_obj(child_obj(ph, k), e.func);
-			snprintf(k, sizeof(k), "%s-%d", e.comm, e.pid);
+			ph = child_obj(child_obj(ph, k), fn);
+			snprintf(k, sizeof(k), "%s-%d%s", e.comm, e.pid, e.irq ? " (irq)" : "");
 			inc(ph, k);
 		}
+		break;
+	case CSD_WAKING:
+		snprintf(a->waking[e.cpu].wakee, sizeof(a->waking[e.cpu].wakee), "%s", e.wakee);
+		a->waking[e.cpu].target = e.target;
 		break;
 	case CSD_ENTRY:
 		if (a->count_sync && !strcmp(e.func, a->sync))
@@ -323,6 +337,20 @@ int csdtrace_start(struct csdtrace *t, const char *sync_sym, bool count_sync,
 	if (used >= sizeof(qf)) {
 		snprintf(why, len, "tracefs: filter too long");
 		goto fail;
+	}
+	/* remote wake-ups: sched_waking to the same CPUs names the wakee */
+	if (CPU_COUNT(attr_cpus) && !access(CSDTRACE_ROOT "/events/sched/sched_waking", F_OK)) {
+		char wf[1024];
+		size_t wu = 0;
+
+		for (int c = 0; c < CPU_SETSIZE && wu < sizeof(wf); c++)
+			if (CPU_ISSET(c, attr_cpus))
+				wu += (size_t)snprintf(wf + wu, sizeof(wf) - wu, "%starget_cpu == %d",
+						       wu ? " || " : "", c);
+		if (wu >= sizeof(wf) ||
+		    inst_write(t, "events/sched/sched_waking/filter", wf, why, len) ||
+		    inst_write(t, "events/sched/sched_waking/enable", "1", why, len))
+			goto fail;
 	}
 	if (inst_write(t, "buffer_size_kb", BUFFER_KB, why, len) ||
 	    (used && (inst_write(t, "events/csd/csd_queue_cpu/filter", qf, why, len) ||

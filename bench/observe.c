@@ -910,18 +910,40 @@ static json_t *ipi_collect(struct observe *o, uint64_t events, const struct ipi_
 
 /* ---- attribution of the function-call IPIs to the RT and idle CPUs ----- */
 
-/* where a csd queued by @sender ("comm-pid") comes from */
-static const char *source_of(const char *sender)
+/*
+ * Where a csd comes from. @func: its function, "sched_ttwu_pending wakes
+ * COMM" for a remote wake-up (bench/csdtrace.c); @sender: "comm-pid", with
+ * " (irq)" when queued in interrupt context (the task was only interrupted).
+ */
+static const char *source_of(const char *func, const char *sender)
 {
 	static const char *const tools[] = { "bpftrace", "perf", "perf-exec", "cyclictest" };
-	const char *dash = strrchr(sender, '-');
+	const char *wakes = strstr(func, " wakes "), *dash;
+	bool irq = strstr(sender, " (irq)") != NULL;
 	char comm[32], obs[16];
-	int pid = dash ? atoi(dash + 1) : -1;
+	int pid;
 
-	snprintf(comm, sizeof(comm), "%.*s", dash ? (int)(dash - sender) : 31, sender);
 	snprintf(obs, sizeof(obs), "gbo%d", (int)getpid());
+	if (wakes) {
+		/* a wake-up is the doing of the task it wakes */
+		wakes += 7;
+		if (!strcmp(wakes, "cyclictest"))
+			return "cyclictest's own wake-ups (its timer fires on a housekeeping CPU)";
+		if (!strncmp(wakes, "gb", 2) || !strcmp(wakes, "gupbench"))
+			return "gupbench itself (main thread, tracefs reader)";
+		for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++)
+			if (!strcmp(wakes, tools[i]))
+				return "gupbench observers (bpftrace, perf, cyclictest)";
+	}
+	if (!strcmp(func, "tlb_remove_table_smp_sync"))
+		return "the page-table sync IPI (tlb_remove_table_smp_sync)";
+	if (irq)
+		return "interrupt context (not the interrupted task's doing)";
+	dash = strrchr(sender, '-');
+	pid = dash ? atoi(dash + 1) : -1;
+	snprintf(comm, sizeof(comm), "%.*s", dash ? (int)(dash - sender) : 31, sender);
 	if (!strcmp(comm, gb_name_trigger) || !strcmp(comm, gb_name_unshare))
-		return "gupbench trigger (the freeing path)";
+		return "gupbench trigger, other than the sync (the freeing path)";
 	if (!strcmp(comm, gb_name_walker))
 		return "gupbench walkers";
 	if (pid == getpid() || !strcmp(comm, obs))
@@ -953,7 +975,7 @@ static json_t *attr_phase(const struct observe *o, json_t *ph, uint64_t events)
 		json_object_foreach(funcs, func, senders) {
 			json_object_foreach(senders, sender, v) {
 				json_int_t n = json_integer_value(v);
-				const char *src = source_of(sender);
+				const char *src = source_of(func, sender);
 				json_t *sf = json_object_get(json_object_get(t, "by_source_and_func"), src);
 
 				if (!sf) {

@@ -282,6 +282,13 @@ static int trace_header(const char *line, const char *ev, struct csd_line *e)
 	if (!br)
 		return -1;
 	e->cpu = (int)strtol(br + 1, NULL, 10);
+	{
+		/* flags: irqs-off, need-resched, hardirq/softirq, preempt depth */
+		const char *f = strchr(br, ']');
+
+		f = f ? f + 1 + strspn(f + 1, " ") : NULL;
+		e->irq = f && f + 3 < ev && strchr("hHszZ", f[2]) && f[2] != '\0';
+	}
 	for (p = br; p > line && p[-1] == ' '; p--)
 		;
 	for (dash = p - 1; dash > line && *dash != '-'; dash--)
@@ -320,7 +327,7 @@ static int trace_field(const char *s, const char *key, char *out, size_t len)
 int tracefs_csd_line(const char *line, struct csd_line *e)
 {
 	static const char q[] = ": csd_queue_cpu: ", f[] = ": csd_function_entry: ",
-		m[] = ": tracing_mark_write: ";
+		m[] = ": tracing_mark_write: ", w[] = ": sched_waking: comm=";
 	const char *ev;
 	char num[32], *end;
 	unsigned long long lost;
@@ -344,6 +351,19 @@ int tracefs_csd_line(const char *line, struct csd_line *e)
 	} else if ((ev = strstr(line, f))) {
 		e->kind = CSD_ENTRY;
 		if (trace_header(line, ev, e) || trace_field(ev, " func=", e->func, sizeof(e->func)))
+			return -1;
+	} else if ((ev = strstr(line, w))) {
+		const char *c = ev + sizeof(w) - 1, *pid = strstr(c, " pid=");
+		size_t n = pid ? (size_t)(pid - c) : 0;
+
+		e->kind = CSD_WAKING;
+		if (trace_header(line, ev, e) || !pid || n >= sizeof(e->wakee) ||
+		    trace_field(pid, " target_cpu=", num, sizeof(num)))
+			return -1;
+		memcpy(e->wakee, c, n);
+		e->wakee[n] = '\0';
+		e->target = (int)strtol(num, &end, 10);
+		if (*end || e->target < 0 || e->target >= CPU_SETSIZE)
 			return -1;
 	} else if ((ev = strstr(line, m))) {
 		e->kind = CSD_MARKER;

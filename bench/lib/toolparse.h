@@ -70,16 +70,20 @@ int rtla_osnoise_parse(const char *text, struct osnoise_row *rows, int max, int 
  * One line of a tracefs trace_pipe (default options) holding a csd event:
  *   "  comm-pid  [003] d.h2.  123.456: csd_function_entry: func=f, csd=..."
  *   "  comm-pid  [001] ...2.  123.456: csd_queue_cpu: cpu=3 callsite=c+0x1/0x2 func=f csd=..."
- * or a trace_marker line ("tracing_mark_write: TEXT") or a lost-events
- * line ("CPU:3 [LOST 12 EVENTS]").
+ * a sched_waking line ("sched_waking: comm=C pid=P prio=N target_cpu=003"),
+ * a trace_marker line ("tracing_mark_write: TEXT") or a lost-events line
+ * ("CPU:3 [LOST 12 EVENTS]"). The flags after the CPU tell interrupt
+ * context ('h', 'H' or 's' third): there the task is only the interrupted one.
  */
-enum csd_line_kind { CSD_OTHER, CSD_QUEUE, CSD_ENTRY, CSD_MARKER, CSD_LOST };
+enum csd_line_kind { CSD_OTHER, CSD_QUEUE, CSD_ENTRY, CSD_MARKER, CSD_LOST, CSD_WAKING };
 struct csd_line {
 	enum csd_line_kind kind;
 	char comm[32];			/* task that was running */
 	int pid;
 	int cpu;			/* CPU the event was recorded on */
-	int target;			/* CSD_QUEUE: cpu= (the IPI's target) */
+	bool irq;			/* recorded in hard or soft interrupt context */
+	int target;			/* CSD_QUEUE: cpu=; CSD_WAKING: target_cpu= */
+	char wakee[32];			/* CSD_WAKING (sched:sched_waking): comm= */
 	char func[128];			/* func= as the kernel symbolised it */
 	char text[128];			/* CSD_MARKER: the marker */
 	uint64_t lost;			/* CSD_LOST */

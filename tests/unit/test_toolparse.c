@@ -180,14 +180,14 @@ static void test_interrupts(void **state)
 static void test_tracefs_csd(void **state)
 {
 	char *t = load("tracefs-csd-6.18.txt"), *line, *save;
-	int kinds[CSD_LOST + 1] = { 0 }, sync_q = 0, sync_e = 0;
+	int kinds[CSD_WAKING + 1] = { 0 }, sync_q = 0, sync_e = 0;
 	struct csd_line e;
 
 	(void)state;
 	for (line = strtok_r(t, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		int k = tracefs_csd_line(line, &e);
 
-		assert_true(k >= 0 && k <= CSD_LOST);
+		assert_true(k >= 0 && k <= CSD_WAKING);
 		kinds[k]++;
 		if (k == CSD_QUEUE && !strcmp(e.func, "tlb_remove_table_smp_sync"))
 			sync_q++;
@@ -225,6 +225,27 @@ static void test_tracefs_csd(void **state)
 	assert_int_equal(tracefs_csd_line("  bash-22214   [001] ...1. 23626.660293: "
 		"tracing_mark_write: gupbench-runs-end", &e), CSD_MARKER);
 	assert_string_equal(e.text, "gupbench-runs-end");
+	/* interrupt context: the task shown was only interrupted */
+	assert_false(e.irq);
+	assert_int_equal(tracefs_csd_line("             cc1-21981   [001] d.h.. 23626.533932: "
+		"csd_function_entry: func=tlb_remove_table_smp_sync, csd=00000000be9f364f", &e),
+		CSD_ENTRY);
+	assert_true(e.irq);
+	/* sched_waking (captured on the host, filter target_cpu == 0) */
+	assert_int_equal(tracefs_csd_line("            conf-2199    [000] d.h2. 25006.041183: "
+		"sched_waking: comm=memfd:sealed-91 pid=2971 prio=120 target_cpu=000", &e),
+		CSD_WAKING);
+	assert_string_equal(e.wakee, "memfd:sealed-91");
+	assert_int_equal(e.target, 0);
+	assert_string_equal(e.comm, "conf");
+	assert_true(e.irq);
+	assert_int_equal(tracefs_csd_line("     ksoftirqd/0-14      [000] d.s3. 25006.037971: "
+		"sched_waking: comm=kworker/0:1 pid=27528 prio=120 target_cpu=003", &e), CSD_WAKING);
+	assert_string_equal(e.wakee, "kworker/0:1");
+	assert_int_equal(e.target, 3);
+	assert_true(e.irq);
+	assert_int_equal(tracefs_csd_line("  sh-1 [000] ..... 1.0: sched_waking: comm=x prio=1 "
+					  "target_cpu=000", &e), -1);
 	/* trace_pipe's line when the ring buffer overwrote events (kernel/trace/trace.c) */
 	assert_int_equal(tracefs_csd_line("CPU:2 [LOST 1234 EVENTS]", &e), CSD_LOST);
 	assert_int_equal(e.cpu, 2);
