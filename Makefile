@@ -23,9 +23,9 @@ report: build
 	@scripts/deps bench
 	@scripts/report $${R:-$$(ls -d results/compare-* 2>/dev/null | tail -1)}
 
-# make compare-kernels VARIANTS="baseline v4 xchg cond rcu"
+# make compare-kernels VARIANTS="baseline v4 xchg cond rcu" [CPUS="2 4 8 16"]
 compare-kernels: build
-	@scripts/compare-kernels $(VARIANTS)
+	@scripts/compare-kernels $(if $(CPUS),--cpus "$(CPUS)") $(VARIANTS)
 
 # make ab A="vmsplice -p 8" B="vmsplice -p 8 --inject-ns 10" ROUNDS=8 [SEED=1]
 # A and B interleaved in randomised balanced rounds, then gupbench compare
