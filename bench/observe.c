@@ -208,7 +208,7 @@ struct observe *observe_new(const struct options *opt, struct results *res)
 	cpulist_online(&o->online);
 	if (!text || proc_interrupts_cal(text, o->cal0, CPU_SETSIZE, &n))
 		snprintf(o->cal_why, sizeof(o->cal_why),
-			 "no CAL line in /proc/interrupts on this architecture");
+			 "no function-call IPI line (CAL, arm64 IPI1) in /proc/interrupts");
 	free(text);
 	record_tool_versions(o);
 	return o;

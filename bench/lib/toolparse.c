@@ -246,10 +246,18 @@ int proc_interrupts_cal(const char *text, uint64_t *per_cpu, int max, int *ncpu)
 		return -1;
 	for (line = text; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
 		const char *q = line + strspn(line, " ");
+		const char *eol = strchr(q, '\n');
+		size_t ll = eol ? (size_t)(eol - q) : strlen(q);
+		size_t lab = strspn(q, "IP0123456789");
 
-		if (strncmp(q, "CAL:", 4))
+		/* x86 "CAL:"; arm64 "IPI<n>:" named "Function call interrupts" */
+		if (!strncmp(q, "CAL:", 4))
+			q += 4;
+		else if (!strncmp(q, "IPI", 3) && lab > 3 && q[lab] == ':' &&
+			 memmem(q, ll, "Function call interrupts", 24))
+			q += lab + 1;
+		else
 			continue;
-		q += 4;
 		memset(per_cpu, 0, (size_t)max * sizeof(*per_cpu));
 		*ncpu = 0;
 		for (int i = 0; i < n; i++) {

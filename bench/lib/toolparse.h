@@ -47,8 +47,10 @@ int cyclictest_parse(const char *text, struct cyclic_result *r, char *err, size_
 void cyclic_result_free(struct cyclic_result *r);
 
 /*
- * "CAL:" line of /proc/interrupts: per_cpu[cpu] by the CPU numbers of the
- * header; *ncpu is one past the highest CPU seen. 0, or -1 if absent.
+ * The function-call IPI line of /proc/interrupts ("CAL:" on x86, the
+ * "IPI<n>:" line named "Function call interrupts" on arm64): per_cpu[cpu] by
+ * the CPU numbers of the header; *ncpu is one past the highest CPU seen.
+ * 0, or -1 if absent.
  */
 int proc_interrupts_cal(const char *text, uint64_t *per_cpu, int max, int *ncpu);
 

@@ -174,6 +174,16 @@ static void test_interrupts(void **state)
 	assert_int_equal(v[0], 10);
 	assert_int_equal(v[3], 33);
 	assert_int_equal(proc_interrupts_cal("CPU0\n NMI: 1\n", v, 64, &n), -1);
+	/* arm64 (6.12 show_ipi_list()): the call-function IPI is IPI1 */
+	assert_int_equal(proc_interrupts_cal("           CPU0       CPU1\n"
+		"IPI0:         5          6       Rescheduling interrupts\n"
+		"IPI1:        70         81       Function call interrupts\n"
+		"IPI2:         0          0       CPU stop interrupts\n", v, 64, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0], 70);
+	assert_int_equal(v[1], 81);
+	assert_int_equal(proc_interrupts_cal("           CPU0\n"
+		"IPI0:         5       Rescheduling interrupts\n", v, 64, &n), -1);
 }
 
 /* trace_pipe lines of csd events captured on the 6.18 host (bench/csdtrace.c) */
