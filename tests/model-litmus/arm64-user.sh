@@ -37,7 +37,7 @@ echo "ok: model under $QEMU ($(( $(date +%s) - t0 )) s)"
 # litmus: every pairing runs with the arm64 barriers, results complete
 t0=$(date +%s)
 N=${LITMUS_ITERS:-20000}
-"$TMP/gupbench-arm64" litmus --iters "$N" --time-limit 60 -o "$TMP/r" \
+"$TMP/gupbench-arm64" litmus --iters "$N" --time-limit 24 -o "$TMP/r" \
 	> "$TMP/out" 2> "$TMP/err"
 rc=$?
 cat "$TMP/out"
