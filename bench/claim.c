@@ -319,20 +319,6 @@ static int claim_phase_run(struct claim_thread *ct, unsigned int nt, int ph,
 	return 0;
 }
 
-static const char *claim_virt_note(void)
-{
-	char *ci = sysinfo_read_file("/proc/cpuinfo");
-	const char *note = NULL;
-
-	if (ci && strstr(ci, "QEMU TCG"))
-		note = "QEMU TCG software emulation: timings are NOT hardware timings";
-	else if (ci && strstr(ci, " hypervisor"))
-		note = "running in a virtual machine: timings include virtualisation "
-		       "effects and are not bare-metal results";
-	free(ci);
-	return note;
-}
-
 struct rep {
 	double wall_s, ns_per_call, min_thread_s, max_thread_s;
 	double cpu_ns_per_call;	/* threads' CPU time / their calls, mean */
@@ -359,7 +345,7 @@ int cmd_claim(int argc, char **argv)
 	struct claim_thread *ct = NULL;
 	struct rep *rp = NULL;
 	struct results res;
-	char err[512], reason[512] = "", cpus[256], tbuf[32], cmdline[4096] = "";
+	char err[512], reason[512] = "", cpus[256], cmdline[4096] = "";
 	const char *status = "failed", *why = NULL, *note;
 	double *x = NULL;
 	unsigned int nt, done = 0;
@@ -402,17 +388,9 @@ int cmd_claim(int argc, char **argv)
 			   err, sizeof(err)))
 		die_input("%s", err);
 	sysstate_install_signals(&claim_stop);
-	{
-		json_t *sys = sysinfo_collect(c.o.variant);
-
-		json_object_update(res.manifest, sys);
-		json_decref(sys);
-	}
-	note = claim_virt_note();
+	results_preamble(&res, c.o.variant, cmdline);
+	note = sysinfo_virt_note(false);
 	json_object_set_new(res.manifest, "kind", json_string("claim"));
-	json_object_set_new(res.manifest, "command", json_string(cmdline));
-	json_object_set_new(res.manifest, "start_time",
-			    json_string(results_now(tbuf, sizeof(tbuf))));
 	json_object_set_new(res.manifest, "what", json_string(
 		"the v4 cover letter's method: threads pinned one per CPU, a fixed number "
 		"of GUP-fast calls each, started on a barrier; wall time of each "
@@ -431,7 +409,7 @@ int cmd_claim(int argc, char **argv)
 		"gup_test PIN_FAST_BENCHMARK ioctl (N calls of P pages each, then unpin), "
 		"per-call delay loop after it" :
 		"vmsplice() of P pages into a pipe, then splice() to /dev/null to drain it"));
-	json_object_set_new(res.manifest, "timer", timer_json());
+	json_object_set_new(res.manifest, "timer", timer_to_json(&gb_timer));
 	if (c.o.inject_ns)
 		json_object_set_new(res.manifest, "inject", json_pack("{s:I, s:f, s:s}",
 			"requested_ns", (json_int_t)c.o.inject_ns,

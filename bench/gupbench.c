@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,18 +36,6 @@ const struct trigger_ops *trigger_find(const char *name)
 		if (!strcmp(triggers[i]->name, name))
 			return triggers[i];
 	return NULL;
-}
-
-void die_input(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("gupbench: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(EXIT_BAD_INPUT);
 }
 
 static void usage(FILE *f)
@@ -131,23 +118,6 @@ static void usage(FILE *f)
 "\n"
 "Exit status: 0 done, 1 run failed, 2 bad input, 77 skipped (a kernel\n"
 "feature is missing; the reason is in the results), 130 interrupted.\n");
-}
-
-unsigned long long opt_number(const char *opt, const char *s,
-			      unsigned long long lo, unsigned long long hi)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	if (!s || !*s || *s == '-')
-		die_input("%s: '%s' is not a number", opt, s ? s : "");
-	v = strtoull(s, &end, 10);
-	if (errno || *end)
-		die_input("%s: '%s' is not a number", opt, s);
-	if (v < lo || v > hi)
-		die_input("%s: %llu is out of range (%llu-%llu)", opt, v, lo, hi);
-	return v;
 }
 
 static size_t parse_size(const char *opt, const char *s)

@@ -6,6 +6,7 @@
 #ifndef GUPBENCH_H
 #define GUPBENCH_H
 
+#include "lib/cli.h"
 #include "lib/cpulist.h"
 #include "lib/hist.h"
 #include "lib/timing.h"
@@ -18,14 +19,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
-
-/* Exit statuses. 77 is what meson and automake read as "skipped". */
-enum {
-	EXIT_RUN_FAILED = 1,
-	EXIT_BAD_INPUT = 2,
-	EXIT_SKIPPED = 77,
-	EXIT_INTERRUPTED = 130,
-};
 
 enum trigger_mm { TRIGGER_MM_SAME, TRIGGER_MM_OTHER };
 
@@ -142,12 +135,6 @@ const struct trigger_ops *trigger_find(const char *name);
  */
 extern char gb_name_walker[16], gb_name_trigger[16], gb_name_unshare[16];
 
-/* The timer every thread uses (set up once in main). */
-extern struct gb_timer gb_timer;
-
-/* /proc/vmstat field, or -1. */
-long long vmstat_read(const char *field);
-
 /*
  * Every process gupbench forks calls this first thing in the child, with
  * the pid of the process that forked it: the child is SIGKILLed when that
@@ -174,12 +161,5 @@ int cmd_litmus(int argc, char **argv);
 int cmd_compare(int argc, char **argv);	/* bench/compare.c */
 int cmd_claim(int argc, char **argv);	/* bench/claim.c */
 
-/* Front-end helpers. */
-/* A decimal number for option @opt in [lo, hi], else die_input(). */
-unsigned long long opt_number(const char *opt, const char *s,
-			      unsigned long long lo, unsigned long long hi);
-/* The timer's description for a manifest (source, calibration, cost). */
-json_t *timer_json(void);
-void die_input(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 #endif

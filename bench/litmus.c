@@ -722,7 +722,8 @@ int cmd_litmus(int argc, char **argv)
 
 	if (results_create(&rd, o.root, "litmus", err, sizeof(err)))
 		die_input("litmus: %s", err);
-	sys = sysinfo_collect(NULL);
+	results_preamble(&rd, NULL, "gupbench litmus");
+	sys = json_incref(rd.manifest);
 	lm_emulated = sysinfo_emulated(karch, sizeof(karch)) == 1;
 	if (lm_emulated) {
 		char note[320];
@@ -731,10 +732,8 @@ int cmd_litmus(int argc, char **argv)
 		snprintf(note, sizeof(note), "emulated: timing not meaningful, and the "
 			 "memory ordering is the %s host's: these %s counts are NOT "
 			 "evidence about %s hardware", karch, SEQ_ARCH, SEQ_ARCH);
-		json_object_set_new(sys, "timing_note", json_string(note));
+		json_object_set_new(rd.manifest, "timing_note", json_string(note));
 	}
-	json_object_update(rd.manifest, sys);
-	json_object_set_new(rd.manifest, "command", json_string("gupbench litmus"));
 	results_write_json(&rd, "manifest.json", rd.manifest);
 
 	for (size_t i = 0; i < n; i++) {

@@ -854,7 +854,7 @@ static int pin_here(void)
 
 static json_t *timer_info(unsigned int iters)
 {
-	json_t *t = timer_json();
+	json_t *t = timer_to_json(&gb_timer);
 
 	json_object_set_new(t, "overhead_per_call_ns",
 			    json_real(gb_timer.overhead_median_ns / iters));
@@ -914,16 +914,15 @@ int cmd_model(int argc, char **argv)
 	cpu = pin_here();
 	if (results_create(&res, o.root, "model", err, sizeof(err)))
 		die_input("model: %s", err);
-	sys = sysinfo_collect(NULL);
+	results_preamble(&res, NULL, "gupbench model");
+	sys = json_incref(res.manifest);
 	if (sysinfo_emulated(karch, sizeof(karch)) == 1) {
 		char note[160];
 
 		snprintf(note, sizeof(note), "emulated: timing not meaningful (%s binary "
 			 "under user-mode emulation on a %s kernel)", SEQ_ARCH, karch);
-		json_object_set_new(sys, "timing_note", json_string(note));
+		json_object_set_new(res.manifest, "timing_note", json_string(note));
 	}
-	json_object_update(res.manifest, sys);
-	json_object_set_new(res.manifest, "command", json_string("gupbench model"));
 	json_object_set_new(res.manifest, "timer", timer_info(o.iters));
 	results_write_json(&res, "manifest.json", res.manifest);
 

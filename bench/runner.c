@@ -44,7 +44,6 @@ struct ctl {
 	 * struct hist hist[nslots][ntrig] */
 };
 
-struct gb_timer gb_timer;
 /* --inject-ns: the delay's cost outside its own span (timer_spin_measure) */
 static double inject_outside_ns;
 char gb_name_walker[16], gb_name_trigger[16], gb_name_unshare[16];
@@ -58,24 +57,6 @@ enum phase { PHASE_TIMED, PHASE_UNTIMED, PHASE_QUIT };
 static atomic_int phase;
 static atomic_int phase_end;
 static pthread_barrier_t bar_start, bar_end;
-
-long long vmstat_read(const char *field)
-{
-	char name[64];
-	long long v;
-	FILE *f = fopen("/proc/vmstat", "r");
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %lld", name, &v) == 2) {
-		if (!strcmp(name, field)) {
-			fclose(f);
-			return v;
-		}
-	}
-	fclose(f);
-	return -1;
-}
 
 /* ---- processes and signals -------------------------------------------- */
 
@@ -436,17 +417,6 @@ static json_t *options_json(const struct options *opt)
 		"unshare_touch_pages", opt->unshare_touch);
 }
 
-json_t *timer_json(void)
-{
-	return json_pack("{s:s, s:s, s:f, s:f, s:f, s:f, s:s}",
-		"source", gb_timer.name, "why", gb_timer.why,
-		"ns_per_tick", gb_timer.ns_per_tick,
-		"overhead_min_ns", gb_timer.overhead_min_ns,
-		"overhead_median_ns", gb_timer.overhead_median_ns,
-		"resolution_ns", gb_timer.resolution_ns,
-		"overhead_note", "cost of one back-to-back start/stop pair; it is inside every timed call");
-}
-
 /* process everything for run @r (1-based) and write run-NNN.json */
 static int collect_run(struct results *res, const struct options *opt,
 		       const struct trigger_ops *tops, struct walk_thread *wt,
@@ -718,48 +688,6 @@ static void print_observers(json_t *sum)
 	}
 }
 
-#if defined(__x86_64__)
-#include <cpuid.h>
-
-/* CPUID 0x40000000: the hypervisor's vendor signature, if any */
-static void hypervisor_vendor(char *buf)
-{
-	unsigned int a, b, c, d;
-
-	buf[0] = '\0';
-	__cpuid(1, a, b, c, d);
-	if (!(c & (1u << 31)))
-		return;
-	__cpuid(0x40000000, a, b, c, d);
-	memcpy(buf, &b, 4);
-	memcpy(buf + 4, &c, 4);
-	memcpy(buf + 8, &d, 4);
-	buf[12] = '\0';
-}
-#else
-static void hypervisor_vendor(char *buf)
-{
-	buf[0] = '\0';
-}
-#endif
-
-static const char *virt_note(void)
-{
-	char *ci = sysinfo_read_file("/proc/cpuinfo");
-	const char *note = NULL;
-	char hv[16];
-
-	hypervisor_vendor(hv);
-	if ((ci && strstr(ci, " hypervisor")) || hv[0])
-		note = "running in a virtual machine: timings include virtualisation "
-		       "effects and are not bare-metal results";
-	if (!strcmp(hv, "TCGTCGTCGTCG") || (ci && strstr(ci, "QEMU TCG")))
-		note = "QEMU TCG software emulation: timings are NOT hardware timings; "
-		       "use IPI counts and function only";
-	free(ci);
-	return note;
-}
-
 /*
  * The unit of replication for gupbench compare: this invocation (a random
  * 128-bit id), the boot it ran in, and the interleaving round and order
@@ -811,7 +739,7 @@ int run_scenario(const struct options *opt, const char *cmdline)
 	struct walk_thread *wt = NULL;
 	struct run_result *rr = NULL;
 	struct results res;
-	char err[PATH_MAX + 256], label[128], wc[256], tc[256], tbuf[32];
+	char err[PATH_MAX + 256], label[128], wc[256], tc[256];
 	const char *status = "failed", *why = NULL, *note;
 	pthread_t trig_th;
 	const void *trig_args[2] = { opt, tops };
@@ -849,18 +777,10 @@ int run_scenario(const struct options *opt, const char *cmdline)
 	if (results_create(&res, opt->results_root, label, err, sizeof(err)))
 		die_input("%s", err);
 
-	{
-		json_t *sys = sysinfo_collect(opt->variant);
-
-		json_object_update(res.manifest, sys);
-		json_decref(sys);
-	}
-	note = virt_note();
-	json_object_set_new(res.manifest, "command", json_string(cmdline));
-	json_object_set_new(res.manifest, "start_time",
-			    json_string(results_now(tbuf, sizeof(tbuf))));
+	results_preamble(&res, opt->variant, cmdline);
+	note = sysinfo_virt_note(true);
 	json_object_set_new(res.manifest, "options", options_json(opt));
-	json_object_set_new(res.manifest, "timer", timer_json());
+	json_object_set_new(res.manifest, "timer", timer_to_json(&gb_timer));
 	json_object_set_new(res.manifest, "unit", unit);
 	if (opt->inject_ns) {
 		double m = timer_spin_measure(&gb_timer, opt->inject_ns, &inject_outside_ns);

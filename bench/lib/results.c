@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "results.h"
+#include "sysinfo.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -18,6 +19,18 @@ const char *results_now(char *buf, size_t len)
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	return buf;
+}
+
+void results_preamble(struct results *r, const char *variant, const char *command)
+{
+	json_t *sys = sysinfo_collect(variant);
+	char buf[32];
+
+	json_object_update(r->manifest, sys);
+	json_decref(sys);
+	json_object_set_new(r->manifest, "command", json_string(command));
+	json_object_set_new(r->manifest, "start_time",
+			    json_string(results_now(buf, sizeof(buf))));
 }
 
 /* @made: the first (outermost) directory this call created, or "" */

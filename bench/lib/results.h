@@ -48,6 +48,13 @@ void results_skip(struct results *r, const char *what, const char *reason);
  */
 int results_finish(struct results *r, const char *status, const char *why);
 
+/*
+ * The manifest's common part, the same in every subcommand: what
+ * sysinfo_collect(@variant) says about the machine, kernel and tools, the
+ * command line and the start time.
+ */
+void results_preamble(struct results *r, const char *variant, const char *command);
+
 /* ISO 8601 UTC time now. */
 const char *results_now(char *buf, size_t len);
 

@@ -190,3 +190,64 @@ json_t *sysinfo_collect(const char *variant)
 	free(cmdline);
 	return j;
 }
+
+long long vmstat_read(const char *field)
+{
+	char name[64];
+	long long v;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %lld", name, &v) == 2) {
+		if (!strcmp(name, field)) {
+			fclose(f);
+			return v;
+		}
+	}
+	fclose(f);
+	return -1;
+}
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+
+/* CPUID 0x40000000: the hypervisor's vendor signature, if any */
+static void hypervisor_vendor(char *buf)
+{
+	unsigned int a, b, c, d;
+
+	buf[0] = '\0';
+	__cpuid(1, a, b, c, d);
+	if (!(c & (1u << 31)))
+		return;
+	__cpuid(0x40000000, a, b, c, d);
+	memcpy(buf, &b, 4);
+	memcpy(buf + 4, &c, 4);
+	memcpy(buf + 8, &d, 4);
+	buf[12] = '\0';
+}
+#else
+static void hypervisor_vendor(char *buf)
+{
+	buf[0] = '\0';
+}
+#endif
+
+const char *sysinfo_virt_note(bool counts)
+{
+	char *ci = sysinfo_read_file("/proc/cpuinfo");
+	const char *note = NULL;
+	char hv[16];
+
+	hypervisor_vendor(hv);
+	if ((ci && strstr(ci, " hypervisor")) || hv[0])
+		note = "running in a virtual machine: timings include virtualisation "
+		       "effects and are not bare-metal results";
+	if (!strcmp(hv, "TCGTCGTCGTCG") || (ci && strstr(ci, "QEMU TCG")))
+		note = counts ? "QEMU TCG software emulation: timings are NOT hardware "
+				"timings; use IPI counts and function only" :
+				"QEMU TCG software emulation: timings are NOT hardware timings";
+	free(ci);
+	return note;
+}

@@ -3,6 +3,7 @@
 #ifndef GUPBENCH_SYSINFO_H
 #define GUPBENCH_SYSINFO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <jansson.h>
 
@@ -24,5 +25,15 @@ int sysinfo_cmd_line(const char *cmd, char *buf, size_t len);
 
 /* Whole file as a string, trailing newlines removed; NULL if absent. */
 char *sysinfo_read_file(const char *path);
+
+/* /proc/vmstat field, or -1. */
+long long vmstat_read(const char *field);
+
+/*
+ * NULL on bare metal, else what a VM (CPUID hypervisor bit or vendor) or
+ * QEMU TCG does to timings; @counts: the results also hold IPI counts,
+ * which TCG keeps trustworthy.
+ */
+const char *sysinfo_virt_note(bool counts);
 
 #endif

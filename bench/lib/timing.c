@@ -5,6 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+struct gb_timer gb_timer;
+
+json_t *timer_to_json(const struct gb_timer *t)
+{
+	return json_pack("{s:s, s:s, s:f, s:f, s:f, s:f, s:s}",
+		"source", t->name, "why", t->why,
+		"ns_per_tick", t->ns_per_tick,
+		"overhead_min_ns", t->overhead_min_ns,
+		"overhead_median_ns", t->overhead_median_ns,
+		"resolution_ns", t->resolution_ns,
+		"overhead_note", "cost of one back-to-back start/stop pair; it is inside every timed call");
+}
+
 #if defined(__x86_64__)
 #include <cpuid.h>
 

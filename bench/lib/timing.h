@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <jansson.h>
+
 enum timer_kind { TIMER_CLOCK, TIMER_TSC, TIMER_CNTVCT };
 
 struct gb_timer {
@@ -93,6 +95,12 @@ static inline uint64_t timer_ns(const struct gb_timer *t, uint64_t ticks)
  * selects clock_gettime() even where a counter exists. Returns 0.
  */
 int timer_init(struct gb_timer *t, bool force_clock);
+
+/* The timer every thread of this process uses (timer_init() once). */
+extern struct gb_timer gb_timer;
+
+/* The timer's description for a manifest (source, calibration, cost). */
+json_t *timer_to_json(const struct gb_timer *t);
 
 /*
  * A read of the timer with no ordering fences, for the delay below: the

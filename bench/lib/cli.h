@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Bad input, the same way in every subcommand: one line on stderr
+ * ("gupbench: ...") and exit status 2.
+ */
+#ifndef GUPBENCH_CLI_H
+#define GUPBENCH_CLI_H
+
+/* Exit statuses. 77 is what meson and automake read as "skipped". */
+enum {
+	EXIT_RUN_FAILED = 1,
+	EXIT_BAD_INPUT = 2,
+	EXIT_SKIPPED = 77,
+	EXIT_INTERRUPTED = 130,
+};
+
+void die_input(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* A decimal number for option @opt in [lo, hi], else die_input(). */
+unsigned long long opt_number(const char *opt, const char *s,
+			      unsigned long long lo, unsigned long long hi);
+
+#endif
