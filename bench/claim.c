@@ -337,7 +337,7 @@ static void print_line(const char *what, const struct sample_stats *s, int prec)
 int cmd_claim(int argc, char **argv)
 {
 	struct claim_opts c = {
-		.o = { .walker = "vmsplice", .pages = 8, .gup_calls = 1024, .gup_pin = true,
+		.o = { .walker = &walker_vmsplice, .pages = 8, .gup_calls = 1024, .gup_pin = true,
 		       .results_root = "results", .runs = 10 },
 		.path = PATH_AUTO, .reps = 10, .rep_time = 1.0,
 	};
@@ -369,7 +369,7 @@ int cmd_claim(int argc, char **argv)
 
 		if (rc == 0) {
 			ops = &walker_gup_test;
-			c.o.walker = "gup-test";
+			c.o.walker = &walker_gup_test;
 			snprintf(reason, sizeof(reason), "/sys/kernel/debug/gup_test present");
 		} else {
 			snprintf(reason, sizeof(reason), "%s%s",

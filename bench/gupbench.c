@@ -38,16 +38,29 @@ const struct trigger_ops *trigger_find(const char *name)
 	return NULL;
 }
 
+static int cmd_list(int argc, char **argv);
+
+/* The subcommands that are not walkers, as perf's builtin-bench.c has them. */
+static const struct cmd {
+	const char *name, *usage, *summary;
+	int (*fn)(int argc, char **argv);	/* argv[0] is the name */
+} cmds[] = {
+	{ "list", "list", "list workloads and triggers", cmd_list },
+	{ "model", "model [options]", "cost of the walker start/end sequences", cmd_model },
+	{ "litmus", "litmus [options]", "barrier-pairing store-buffering test", cmd_litmus },
+	{ "compare", "compare BASE OTHER...", "statistics between results sets", cmd_compare },
+	{ "claim", "claim [options]", "the v4 claim's method (threads x fixed calls,\n"
+	  "                                       mean wall time of 10 reps) with its spread",
+	  cmd_claim },
+};
+
 static void usage(FILE *f)
 {
+	fprintf(f, "usage: gupbench %-22s %s\n", "WORKLOAD [options]",
+		"run GUP-fast walkers (+ a trigger)");
+	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
+		fprintf(f, "       gupbench %-22s %s\n", cmds[i].usage, cmds[i].summary);
 	fprintf(f,
-"usage: gupbench WORKLOAD [options]     run GUP-fast walkers (+ a trigger)\n"
-"       gupbench list                   list workloads and triggers\n"
-"       gupbench model [options]        cost of the walker start/end sequences\n"
-"       gupbench litmus [options]       barrier-pairing store-buffering test\n"
-"       gupbench compare BASE OTHER...  statistics between results sets\n"
-"       gupbench claim [options]        the v4 claim's method (threads x fixed calls,\n"
-"                                       mean wall time of 10 reps) with its spread\n"
 "       gupbench --version | --help\n"
 "\n"
 "Walkers hammer GUP-fast, one pinned thread per CPU; every call is timed\n"
@@ -271,13 +284,28 @@ static void default_cpus(struct options *o, bool have_w, bool have_t)
 	}
 }
 
-static int cmd_list(void)
+static int cmd_list(int argc, char **argv)
 {
+	(void)argc;
+	(void)argv;
 	for (size_t i = 0; i < ARRAY_SIZE(walkers); i++)
 		printf("walker  %-16s %s\n", walkers[i]->name, walkers[i]->summary);
 	for (size_t i = 0; i < ARRAY_SIZE(triggers); i++)
 		printf("trigger %-16s %s\n", triggers[i]->name, triggers[i]->summary);
 	return 0;
+}
+
+/* the workloads whose ops take --target, for the refusal */
+static const char *target_takers(void)
+{
+	static char buf[256];
+	size_t off = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(walkers) && off < sizeof(buf); i++)
+		if (walkers[i]->takes_target)
+			off += snprintf(buf + off, sizeof(buf) - off, "%s%s",
+					off ? " or " : "", walkers[i]->name);
+	return buf;
 }
 
 static int cmd_walk(int argc, char **argv)
@@ -297,9 +325,9 @@ static int cmd_walk(int argc, char **argv)
 	for (int i = 0; i < argc && off < sizeof(cmdline); i++)
 		off += snprintf(cmdline + off, sizeof(cmdline) - off, "%s%s",
 				i ? " " : "", argv[i]);
-	o.walker = argv[1];
-	if (!walker_find(o.walker))
-		die_input("unknown workload '%s' (try 'gupbench list')", o.walker);
+	o.walker = walker_find(argv[1]);
+	if (!o.walker)
+		die_input("unknown workload '%s' (try 'gupbench list')", argv[1]);
 	optind = 2;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "C:t:p:r:T:o:qh", longopts, NULL)) != -1) {
@@ -309,9 +337,9 @@ static int cmd_walk(int argc, char **argv)
 			have_w = true;
 			break;
 		case 't':
-			if (!trigger_find(optarg))
+			o.trigger = trigger_find(optarg);
+			if (!o.trigger)
 				die_input("unknown trigger '%s' (try 'gupbench list')", optarg);
-			o.trigger = optarg;
 			break;
 		case OPT_TRIGGER_CPUS:
 			parse_cpus("--trigger-cpus", optarg, &o.trigger_cpus);
@@ -440,10 +468,10 @@ static int cmd_walk(int argc, char **argv)
 			  o.ab_slice_ms);
 	if (!o.trigger && (have_t || have_mm || o.trigger_period_us))
 		die_input("--trigger-cpus, --trigger-mm and --trigger-period-us need --trigger");
-	if (o.target && strcmp(o.walker, "odirect"))
-		die_input("--target is only for the odirect workload");
-	if (walker_find(o.walker)->check)
-		walker_find(o.walker)->check(&o);
+	if (o.target && !o.walker->takes_target)
+		die_input("--target is only for the %s workload", target_takers());
+	if (o.walker->check)
+		o.walker->check(&o);
 	default_cpus(&o, have_w, have_t);
 	if (o.trigger && cpulist_overlap(&o.walker_cpus, &o.trigger_cpus)) {
 		char a[256], b[256];
@@ -477,16 +505,9 @@ int main(int argc, char **argv)
 		printf("gupbench %s\n", GUPBENCH_VERSION);
 		return 0;
 	}
-	if (!strcmp(argv[1], "list"))
-		return cmd_list();
-	if (!strcmp(argv[1], "model"))
-		return cmd_model(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "litmus"))
-		return cmd_litmus(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "compare"))
-		return cmd_compare(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "claim"))
-		return cmd_claim(argc - 1, argv + 1);
+	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
 	if (!walker_find(argv[1]))
 		die_input("unknown workload '%s' (try 'gupbench list')", argv[1]);
 	return cmd_walk(argc, argv);

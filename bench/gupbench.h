@@ -22,9 +22,12 @@
 
 enum trigger_mm { TRIGGER_MM_SAME, TRIGGER_MM_OTHER };
 
+struct walker_ops;
+struct trigger_ops;
+
 struct options {
-	const char *walker;		/* walker name */
-	const char *trigger;		/* trigger name or NULL */
+	const struct walker_ops *walker;
+	const struct trigger_ops *trigger;	/* or NULL: no trigger */
 	enum trigger_mm trigger_mm;
 	cpu_set_t walker_cpus, trigger_cpus, rt_cpus;
 	unsigned int rt_interval_us;	/* cyclictest -i */
@@ -90,6 +93,7 @@ struct walker_ops {
 	int (*after)(struct walker *w);
 	void (*teardown)(struct walker *w);
 	const char *timed_what;		/* what the timed region holds */
+	bool takes_target;		/* --target/--target-size are its options */
 };
 
 /* One trigger thread's state (lives in the trigger's process). */

@@ -406,7 +406,8 @@ static json_t *options_json(const struct options *opt)
 	cpulist_format(&opt->walker_cpus, wc, sizeof(wc));
 	cpulist_format(&opt->trigger_cpus, tc, sizeof(tc));
 	return json_pack("{s:s, s:s?, s:s?, s:s, s:s, s:i, s:i, s:i, s:f, s:I, s:i, s:i, s:b, s:s?, s:I, s:i}",
-		"walker", opt->walker, "trigger", opt->trigger,
+		"walker", opt->walker->name,
+		"trigger", opt->trigger ? opt->trigger->name : NULL,
 		"trigger_mm", opt->trigger ? mm_name(opt) : NULL,
 		"walker_cpus", wc, "trigger_cpus", opt->trigger ? tc : "",
 		"pages", opt->pages, "runs", opt->runs, "warmup_runs", opt->warmup_runs,
@@ -501,7 +502,7 @@ static int collect_run(struct results *res, const struct options *opt,
 	fprintf(csv, "%u,%s,%s,%s,%s,%u,%llu,%llu,%.1f,%.1f,%.3f,%.0f,%.1f,%.1f,%.1f,%.1f,%.0f,%.2f,"
 		"%llu,%llu,%.2f,%.1f,%.1f,%.0f,%.1f,%lld\n",
 		r, json_string_value(json_object_get(res->manifest, "variant")),
-		opt->walker, opt->trigger ? opt->trigger : "none",
+		opt->walker->name, opt->trigger ? opt->trigger->name : "none",
 		opt->trigger ? mm_name(opt) : "", opt->pages,
 		(unsigned long long)opt->inject_ns, (unsigned long long)rr->calls,
 		rr->calls_per_s, rr->untimed_calls_per_s, rr->timing_cost_pct,
@@ -731,8 +732,8 @@ static json_t *unit_json(const struct options *opt)
 
 int run_scenario(const struct options *opt, const char *cmdline)
 {
-	const struct walker_ops *wops = walker_find(opt->walker);
-	const struct trigger_ops *tops = opt->trigger ? trigger_find(opt->trigger) : NULL;
+	const struct walker_ops *wops = opt->walker;
+	const struct trigger_ops *tops = opt->trigger;
 	unsigned int nwalk = CPU_COUNT(&opt->walker_cpus);
 	unsigned int ntrig = tops ? CPU_COUNT(&opt->trigger_cpus) : 0;
 	unsigned int nslots = opt->warmup_runs + opt->runs + 1;

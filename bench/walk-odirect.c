@@ -285,4 +285,5 @@ const struct walker_ops walker_odirect = {
 	.after = od_after,
 	.teardown = od_teardown,
 	.timed_what = "one O_DIRECT pread() of P pages (includes device time)",
+	.takes_target = true,
 };
