@@ -10,6 +10,7 @@
 #include "gupbench.h"
 #include "ab.h"
 #include "observe.h"
+#include "lib/compare_stats.h"
 #include "lib/results.h"
 #include "lib/stats.h"
 #include "lib/sysinfo.h"
@@ -516,32 +517,21 @@ static int collect_run(struct results *res, const struct options *opt,
 	return ret;
 }
 
-struct metric {
-	const char *name, *unit;
+/* summary.json's metrics, in this order; names and units: cs_run_metrics */
+static const struct metric {
+	enum cs_run_metric id;
 	size_t off;
-	bool trigger;
-};
-
-#define M(n, u, f, t) { n, u, offsetof(struct run_result, f), t }
-static const struct metric metrics[] = {
-	M("walker_p50", "ns", w.p50, false),
-	M("walker_p90", "ns", w.p90, false),
-	M("walker_p99", "ns", w.p99, false),
-	M("walker_p99.9", "ns", w.p999, false),
-	M("walker_max", "ns", w.max, false),
-	M("walker_mean", "ns", w.mean, false),
-	M("walker_calls_per_s", "calls/s", calls_per_s, false),
-	M("untimed_calls_per_s", "calls/s", untimed_calls_per_s, false),
-	M("untimed_ns_per_call", "ns", untimed_ns_per_call, false),
-	M("untimed_cpu_share", "fraction", untimed_cpu_share, false),
-	M("timing_cost", "%", timing_cost_pct, false),
-	M("trigger_p50", "ns", t.p50, true),
-	M("trigger_p99", "ns", t.p99, true),
-	M("trigger_max", "ns", t.max, true),
-	M("trigger_mean", "ns", t.mean, true),
-	M("trigger_events_per_s", "events/s", events_per_s, true),
-};
+} metrics[] = {
+#define M(id, f) { id, offsetof(struct run_result, f) }
+	M(CS_W_P50, w.p50), M(CS_W_P90, w.p90), M(CS_W_P99, w.p99),
+	M(CS_W_P999, w.p999), M(CS_W_MAX, w.max), M(CS_W_MEAN, w.mean),
+	M(CS_W_CPS, calls_per_s), M(CS_U_CPS, untimed_calls_per_s),
+	M(CS_U_NSPC, untimed_ns_per_call), M(CS_U_SHARE, untimed_cpu_share),
+	M(CS_TIMING_COST, timing_cost_pct),
+	M(CS_T_P50, t.p50), M(CS_T_P99, t.p99), M(CS_T_MAX, t.max),
+	M(CS_T_MEAN, t.mean), M(CS_T_EPS, events_per_s),
 #undef M
+};
 
 static json_t *summarise_runs(const struct options *opt, struct run_result *rr,
 			      unsigned int n, bool print)
@@ -555,21 +545,22 @@ static json_t *summarise_runs(const struct options *opt, struct run_result *rr,
 		printf("%-22s %10s %10s %22s %9s   (%u runs)\n", "metric", "median", "mean",
 		       "95% CI of mean", "sd", n);
 	for (size_t m = 0; m < sizeof(metrics) / sizeof(metrics[0]); m++) {
+		const struct cs_metric_info *mi = &cs_run_metrics[metrics[m].id];
 		struct sample_stats s;
 		json_t *js;
 
-		if (metrics[m].trigger && !opt->trigger)
+		if (metrics[m].id >= CS_T_P50 && metrics[m].id <= CS_T_EPS && !opt->trigger)
 			continue;
 		for (unsigned int i = 0; i < n; i++)
 			x[i] = *(double *)((char *)&rr[i] + metrics[m].off);
 		stats_describe(x, n, &s);
 		js = stats_to_json(&s);
-		json_object_set_new(js, "unit", json_string(metrics[m].unit));
-		json_object_set_new(j, metrics[m].name, js);
+		json_object_set_new(js, "unit", json_string(mi->unit));
+		json_object_set_new(j, mi->name, js);
 		if (print)
 			printf("%-22s %10.1f %10.1f [%9.1f, %9.1f] %9.1f   %s\n",
-			       metrics[m].name, s.median, s.mean, s.ci95_lo, s.ci95_hi,
-			       s.sd, metrics[m].unit);
+			       mi->name, s.median, s.mean, s.ci95_lo, s.ci95_hi,
+			       s.sd, mi->unit);
 	}
 	free(x);
 	return j;

@@ -29,6 +29,7 @@ const struct cs_metric_info cs_run_metrics[CS_NRUN_METRICS] = {
 	[CS_T_MAX]  = { "trigger_max", "update-side latency max", "ns" },
 	[CS_T_MEAN] = { "trigger_mean", "update-side latency mean", "ns" },
 	[CS_T_EPS]  = { "trigger_events_per_s", "update-side events/s", "events/s" },
+	[CS_TIMING_COST] = { "timing_cost", "cost of timing each call", "%" },
 };
 
 const struct cs_metric_info cs_once_metrics[CS_NONCE_METRICS] = {

@@ -80,6 +80,7 @@ enum cs_run_metric {
 	CS_W_P50, CS_W_P90, CS_W_P99, CS_W_P999, CS_W_MAX, CS_W_MEAN,
 	CS_W_CPS, CS_U_CPS,
 	CS_T_P50, CS_T_P99, CS_T_MAX, CS_T_MEAN, CS_T_EPS,
+	CS_TIMING_COST,	/* summary.json only: compare does not read it */
 	CS_NRUN_METRICS
 };
 
@@ -93,6 +94,7 @@ enum cs_once_metric {
 	CS_NONCE_METRICS
 };
 
+/* The one table of metric names and units: summary.json and compare. */
 struct cs_metric_info {
 	const char *name;	/* stable key (CSV/JSON) */
 	const char *what;	/* human description */
