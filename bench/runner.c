@@ -721,63 +721,68 @@ static json_t *unit_json(const struct options *opt)
 	return j;
 }
 
-int run_scenario(const struct options *opt, const char *cmdline)
-{
-	const struct walker_ops *wops = opt->walker;
-	const struct trigger_ops *tops = opt->trigger;
-	unsigned int nwalk = CPU_COUNT(&opt->walker_cpus);
-	unsigned int ntrig = tops ? CPU_COUNT(&opt->trigger_cpus) : 0;
-	unsigned int nslots = opt->warmup_runs + opt->runs + 1;
-	struct walk_thread *wt = NULL;
-	struct run_result *rr = NULL;
+/* One invocation of run_scenario(): what its steps share. */
+struct scenario {
+	const struct options *opt;
+	const struct walker_ops *wops;
+	const struct trigger_ops *tops;
+	unsigned int nwalk, ntrig, nslots;
+	struct walk_thread *wt;
+	struct run_result *rr;
 	struct results res;
-	char err[PATH_MAX + 256], label[128], wc[256], tc[256];
-	const char *status = "failed", *why = NULL, *note;
+	FILE *csv;
+	struct observe *obs;
+	json_t *obs_sum;
+	const char *note;		/* timing note: VM, TCG */
 	pthread_t trig_th;
-	const void *trig_args[2] = { opt, tops };
-	pid_t child = -1;
-	bool trig_thread = false;
-	FILE *csv = NULL;
-	struct observe *obs = NULL;
-	json_t *obs_sum = NULL;
-	int ret = EXIT_RUN_FAILED;
-	unsigned int done = 0;
-	char intr_why[128] = "interrupted by a signal before the measured runs";
+	const void *trig_args[2];	/* same-mm trigger thread: opt, tops */
+	bool trig_thread;
+	pid_t child;
+	unsigned int done;		/* measured runs written */
+	const char *status, *why;
+	int ret;
+	char err[PATH_MAX + 256], wc[256], tc[256];
+	char intr_why[128];
+};
 
-	json_t *unit = unit_json(opt);	/* before anything is created: may refuse */
+/* stop with status "skipped" and @reason recorded for @what */
+static int scenario_skip(struct scenario *sc, const char *what, const char *reason)
+{
+	results_skip(&sc->res, what, reason);
+	sc->status = "skipped";
+	sc->why = reason;
+	sc->ret = EXIT_SKIPPED;
+	return -1;
+}
 
-	/*
-	 * From here on a signal only counts; this function then winds down
-	 * and leaves a directory that says "interrupted" (sysstate.h).
-	 */
-	sysstate_install_signals(NULL);
-	if (ctl_alloc(nslots, ntrig))
-		die_input("cannot allocate shared memory: %s", strerror(errno));
-	timer_init(&gb_timer, opt->force_clock);
-	snprintf(gb_name_walker, sizeof(gb_name_walker), "gbw%d", (int)getpid());
-	snprintf(gb_name_trigger, sizeof(gb_name_trigger), "gbt%d", (int)getpid());
-	snprintf(gb_name_unshare, sizeof(gb_name_unshare), "gbu%d", (int)getpid());
+/* The results directory with its manifest and summary.csv's header. */
+static void scenario_open_results(struct scenario *sc, const char *cmdline, json_t *unit)
+{
+	const struct options *opt = sc->opt;
+	struct results *res = &sc->res;
+	char label[128];
+
 	if (opt->label)
 		snprintf(label, sizeof(label), "%s", opt->label);
-	else if (tops)
-		snprintf(label, sizeof(label), "%s-%s-%s", wops->name, tops->name,
+	else if (sc->tops)
+		snprintf(label, sizeof(label), "%s-%s-%s", sc->wops->name, sc->tops->name,
 			 mm_name(opt));
 	else
-		snprintf(label, sizeof(label), "%s", wops->name);
-	if (ab_init(opt, nwalk, err, sizeof(err)))
-		die_input("%s", err);
-	if (results_create(&res, opt->results_root, label, err, sizeof(err)))
-		die_input("%s", err);
+		snprintf(label, sizeof(label), "%s", sc->wops->name);
+	if (ab_init(opt, sc->nwalk, sc->err, sizeof(sc->err)))
+		die_input("%s", sc->err);
+	if (results_create(res, opt->results_root, label, sc->err, sizeof(sc->err)))
+		die_input("%s", sc->err);
 
-	results_preamble(&res, opt->variant, cmdline);
-	note = sysinfo_virt_note(true);
-	json_object_set_new(res.manifest, "options", options_json(opt));
-	json_object_set_new(res.manifest, "timer", timer_to_json(&gb_timer));
-	json_object_set_new(res.manifest, "unit", unit);
+	results_preamble(res, opt->variant, cmdline);
+	sc->note = sysinfo_virt_note(true);
+	json_object_set_new(res->manifest, "options", options_json(opt));
+	json_object_set_new(res->manifest, "timer", timer_to_json(&gb_timer));
+	json_object_set_new(res->manifest, "unit", unit);
 	if (opt->inject_ns) {
 		double m = timer_spin_measure(&gb_timer, opt->inject_ns, &inject_outside_ns);
 
-		json_object_set_new(res.manifest, "inject", json_pack("{s:I, s:f, s:f, s:s}",
+		json_object_set_new(res->manifest, "inject", json_pack("{s:I, s:f, s:f, s:s}",
 			"requested_ns", (json_int_t)opt->inject_ns,
 			"measured_ns", m, "outside_span_ns", inject_outside_ns,
 			"how", "spin until the timer reads N ns past its first read, per "
@@ -787,313 +792,411 @@ int run_scenario(const struct options *opt, const char *cmdline)
 			       "(its own spans + outside_span_ns, untimed phase)"));
 	}
 	if (opt->ab)
-		json_object_set_new(res.manifest, "ab", ab_manifest_json());
-	json_object_set_new(res.manifest, "timed_region", json_string(wops->timed_what));
-	json_object_set_new(res.manifest, "timing_note", note ? json_string(note) : json_null());
+		json_object_set_new(res->manifest, "ab", ab_manifest_json());
+	json_object_set_new(res->manifest, "timed_region", json_string(sc->wops->timed_what));
+	json_object_set_new(res->manifest, "timing_note",
+			    sc->note ? json_string(sc->note) : json_null());
 	/* a full or failing results filesystem is bad input, found before measuring */
-	if (results_write_json(&res, "manifest.json", res.manifest) ||
-	    !(csv = results_open(&res, "summary.csv")) ||
-	    fputs(csv_header, csv) < 0 || results_flush(&res, "summary.csv", csv)) {
-		snprintf(err, sizeof(err), "results directory unusable: %s", res.err);
-		if (csv)
-			results_abandon(&res, "summary.csv", csv);
-		results_discard(&res);
-		die_input("%s", err);
+	if (results_write_json(res, "manifest.json", res->manifest) ||
+	    !(sc->csv = results_open(res, "summary.csv")) ||
+	    fputs(csv_header, sc->csv) < 0 || results_flush(res, "summary.csv", sc->csv)) {
+		snprintf(sc->err, sizeof(sc->err), "results directory unusable: %s", res->err);
+		if (sc->csv)
+			results_abandon(res, "summary.csv", sc->csv);
+		results_discard(res);
+		die_input("%s", sc->err);
 	}
+}
 
-	cpulist_format(&opt->walker_cpus, wc, sizeof(wc));
-	cpulist_format(&opt->trigger_cpus, tc, sizeof(tc));
-	if (!opt->quiet)
-		fprintf(stderr, "gupbench: %s walkers on CPUs %s%s%s%s%s%s, %u+%u runs of "
-			"2 x %.2f s; timer %s (%.1f ns per start/stop); results in %s\n",
-			wops->name, wc, tops ? ", " : "", tops ? tops->name : "",
-			tops ? " trigger on CPUs " : "", tops ? tc : "",
-			tops ? (opt->trigger_mm == TRIGGER_MM_SAME ? " (same mm)" : " (other mm)") : "",
-			opt->warmup_runs, opt->runs, opt->run_time, gb_timer.name,
-			gb_timer.overhead_median_ns, res.dir);
+static void scenario_print_start(const struct scenario *sc)
+{
+	const struct options *opt = sc->opt;
+	const struct trigger_ops *tops = sc->tops;
 
-	if (gb_interrupted())
-		goto out;
-	if (wops->probe) {
-		int rc = wops->probe(opt, err, sizeof(err));
+	if (opt->quiet)
+		return;
+	fprintf(stderr, "gupbench: %s walkers on CPUs %s%s%s%s%s%s, %u+%u runs of "
+		"2 x %.2f s; timer %s (%.1f ns per start/stop); results in %s\n",
+		sc->wops->name, sc->wc, tops ? ", " : "", tops ? tops->name : "",
+		tops ? " trigger on CPUs " : "", tops ? sc->tc : "",
+		tops ? (opt->trigger_mm == TRIGGER_MM_SAME ? " (same mm)" : " (other mm)") : "",
+		opt->warmup_runs, opt->runs, opt->run_time, gb_timer.name,
+		gb_timer.overhead_median_ns, sc->res.dir);
+}
+
+/* The walker's probe and the trigger's prepare; -1: stop (skip or error). */
+static int scenario_probe(struct scenario *sc)
+{
+	if (sc->wops->probe) {
+		int rc = sc->wops->probe(sc->opt, sc->err, sizeof(sc->err));
 
 		if (rc < 0) {
-			why = err;
-			goto out;
+			sc->why = sc->err;
+			return -1;
 		}
-		if (rc > 0) {
-			results_skip(&res, wops->name, err);
-			status = "skipped";
-			why = err;
-			ret = EXIT_SKIPPED;
-			goto out;
-		}
+		if (rc > 0)
+			return scenario_skip(sc, sc->wops->name, sc->err);
 	}
-	if (tops && tops->prepare(opt, err, sizeof(err))) {
-		results_skip(&res, tops->name, err);
-		status = "skipped";
-		why = err;
-		ret = EXIT_SKIPPED;
-		goto out;
-	}
+	if (sc->tops && sc->tops->prepare(sc->opt, sc->err, sizeof(sc->err)))
+		return scenario_skip(sc, sc->tops->name, sc->err);
+	return 0;
+}
 
-	if (gb_interrupted())
-		goto out;
-	obs = observe_new(opt, &res);
-	observe_quiet_reference(obs);
-	if (!gb_interrupted())
-		observe_ipi_start(obs);
-	if (gb_interrupted())
-		goto out;
+/* Triggers first, so an other-mm child forks from one thread; -1: stop. */
+static int scenario_start_triggers(struct scenario *sc)
+{
+	const struct trigger_ops *tops = sc->tops;
 
-	/* triggers first, so an other-mm child forks from one thread */
-	if (tops && opt->trigger_mm == TRIGGER_MM_OTHER) {
+	if (!tops)
+		return gb_interrupted() ? -1 : 0;
+	if (sc->opt->trigger_mm == TRIGGER_MM_OTHER) {
 		pid_t self = getpid();
 
 		fflush(NULL);
-		child = fork();
-		if (child < 0) {
-			why = "fork failed";
-			goto out;
+		sc->child = fork();
+		if (sc->child < 0) {
+			sc->why = "fork failed";
+			return -1;
 		}
-		if (child == 0) {
+		if (sc->child == 0) {
 			gb_forked_child(self);
-			triggers_run(opt, tops);
+			triggers_run(sc->opt, tops);
 			_exit(0);
 		}
-	} else if (tops) {
-		if (pthread_create(&trig_th, NULL, triggers_thread, trig_args)) {
-			why = "pthread_create failed";
-			goto out;
+	} else {
+		sc->trig_args[0] = sc->opt;
+		sc->trig_args[1] = tops;
+		if (pthread_create(&sc->trig_th, NULL, triggers_thread, sc->trig_args)) {
+			sc->why = "pthread_create failed";
+			return -1;
 		}
-		trig_thread = true;
+		sc->trig_thread = true;
 	}
-	while (tops && atomic_load(&ctl->ready) < (int)ntrig && !gb_interrupted())
+	while (atomic_load(&ctl->ready) < (int)sc->ntrig && !gb_interrupted())
 		usleep(1000);
 	if (gb_interrupted())
-		goto out;
-	if (tops && atomic_load(&ctl->failed)) {
-		snprintf(err, sizeof(err), "trigger %s: %s", tops->name, ctl->trig_err);
-		why = err;
-		goto out;
+		return -1;
+	if (atomic_load(&ctl->failed)) {
+		snprintf(sc->err, sizeof(sc->err), "trigger %s: %s", tops->name, ctl->trig_err);
+		sc->why = sc->err;
+		return -1;
 	}
-	if (tops && ctl->skip) {
-		/* e.g. the huge pages prepare() reserved were taken meanwhile */
-		snprintf(err, sizeof(err), "%s", ctl->trig_err);
-		results_skip(&res, tops->name, err);
-		status = "skipped";
-		why = err;
-		ret = EXIT_SKIPPED;
-		goto out;
+	/* e.g. the huge pages prepare() reserved were taken meanwhile */
+	if (ctl->skip) {
+		snprintf(sc->err, sizeof(sc->err), "%s", ctl->trig_err);
+		return scenario_skip(sc, tops->name, sc->err);
 	}
+	return 0;
+}
 
-	wt = calloc(nwalk, sizeof(*wt));
-	rr = calloc(opt->runs, sizeof(*rr));
-	if (!wt || !rr)
+/* One walker thread per walker CPU, set up and waiting on bar_start. */
+static void scenario_start_walkers(struct scenario *sc)
+{
+	const struct options *opt = sc->opt;
+
+	sc->wt = calloc(sc->nwalk, sizeof(*sc->wt));
+	sc->rr = calloc(opt->runs, sizeof(*sc->rr));
+	if (!sc->wt || !sc->rr)
 		abort();
-	pthread_barrier_init(&bar_start, NULL, nwalk + 1);
-	pthread_barrier_init(&bar_end, NULL, nwalk + 1);
-	for (unsigned int i = 0; i < nwalk; i++) {
-		wt[i].ops = wops;
-		wt[i].w.opt = opt;
-		wt[i].w.index = (int)i;
-		wt[i].w.cpu = cpulist_nth(&opt->walker_cpus, (int)i);
-		if (pthread_create(&wt[i].th, NULL, walker_main, &wt[i]))
+	pthread_barrier_init(&bar_start, NULL, sc->nwalk + 1);
+	pthread_barrier_init(&bar_end, NULL, sc->nwalk + 1);
+	for (unsigned int i = 0; i < sc->nwalk; i++) {
+		sc->wt[i].ops = sc->wops;
+		sc->wt[i].w.opt = opt;
+		sc->wt[i].w.index = (int)i;
+		sc->wt[i].w.cpu = cpulist_nth(&opt->walker_cpus, (int)i);
+		if (pthread_create(&sc->wt[i].th, NULL, walker_main, &sc->wt[i]))
 			abort();
 	}
 	pthread_barrier_wait(&bar_start);	/* walkers set up */
-	for (unsigned int i = 0; i < nwalk; i++) {
-		if (wt[i].setup_rc) {
-			snprintf(err, sizeof(err), "walker on CPU %d: %s", wt[i].w.cpu,
-				 wt[i].w.err);
-			why = err;
+	for (unsigned int i = 0; i < sc->nwalk; i++) {
+		if (sc->wt[i].setup_rc) {
+			snprintf(sc->err, sizeof(sc->err), "walker on CPU %d: %s",
+				 sc->wt[i].w.cpu, sc->wt[i].w.err);
+			sc->why = sc->err;
 		}
 	}
+	if (!sc->why && sc->res.err[0])
+		sc->why = sc->res.err;	/* a results write failed while setting up: do not measure */
+}
 
-	if (!why && res.err[0])
-		why = res.err;	/* a results write failed while setting up: do not measure */
-	for (unsigned int r = 0; !why && r < opt->warmup_runs + opt->runs; r++) {
-		bool warm = r < opt->warmup_runs;
-		unsigned int slot = r + 1;	/* slot 0: before the first run */
-		long long v0 = -1, v1 = -1;
-		double ts, us;
+/* after a run: a walker, trigger or A/B failure sets why */
+static void scenario_check_failures(struct scenario *sc)
+{
+	for (unsigned int i = 0; i < sc->nwalk; i++) {
+		if (sc->wt[i].failed) {
+			snprintf(sc->err, sizeof(sc->err), "walker on CPU %d: %s",
+				 sc->wt[i].w.cpu, sc->wt[i].w.err);
+			sc->why = sc->err;
+		}
+	}
+	if (sc->tops && atomic_load(&ctl->failed)) {
+		snprintf(sc->err, sizeof(sc->err), "trigger %s: %s", sc->tops->name,
+			 ctl->trig_err);
+		sc->why = sc->err;
+	}
+	if (ab_err[0])
+		sc->why = ab_err;
+}
 
-		json_t *cal = NULL;
+/* after a measured run: every walker made calls in both phases */
+static void scenario_check_calls(struct scenario *sc)
+{
+	for (unsigned int i = 0; i < sc->nwalk && !sc->why; i++) {
+		if (!sc->wt[i].w.calls || !sc->wt[i].untimed_calls) {
+			snprintf(sc->err, sizeof(sc->err), "walker on CPU %d completed no "
+				 "call in a %.2f s phase", sc->wt[i].w.cpu, sc->opt->run_time);
+			sc->why = sc->err;
+		}
+	}
+}
 
-		if (r == opt->warmup_runs)
-			observe_measure_start(obs, opt->runs * 2 * opt->run_time);
-		if (!warm)
-			observe_run_begin(obs);
-		atomic_store(&ctl->run, (int)slot);
-		if (tops && tops->verify_counter)
-			v0 = vmstat_read(tops->verify_counter);
-		ts = phase_run(opt, PHASE_TIMED, opt->run_time);
-		us = phase_run(opt, PHASE_UNTIMED, opt->run_time);
-		atomic_store(&ctl->run, (int)nslots);	/* park the triggers */
-		if (tops && tops->verify_counter)
-			v1 = vmstat_read(tops->verify_counter);
-		if (!warm) {
-			uint64_t ev = 0;
+/* Run @r (0-based, warm-ups first): 0 go on, -1 stop. */
+static int scenario_run(struct scenario *sc, unsigned int r)
+{
+	const struct options *opt = sc->opt;
+	const struct trigger_ops *tops = sc->tops;
+	bool warm = r < opt->warmup_runs;
+	unsigned int slot = r + 1;	/* slot 0: before the first run */
+	long long v0 = -1, v1 = -1;
+	struct run_result *rr = &sc->rr[sc->done];
+	json_t *cal = NULL;
+	double ts, us;
 
-			for (unsigned int t = 0; t < ctl->ntrig; t++)
-				ev += ctl_events[slot * ctl->ntrig + t];
-			cal = observe_run_end(obs, ev);
-		}
-		for (unsigned int i = 0; i < nwalk; i++) {
-			if (wt[i].failed) {
-				snprintf(err, sizeof(err), "walker on CPU %d: %s",
-					 wt[i].w.cpu, wt[i].w.err);
-				why = err;
-			}
-		}
-		if (tops && atomic_load(&ctl->failed)) {
-			snprintf(err, sizeof(err), "trigger %s: %s", tops->name, ctl->trig_err);
-			why = err;
-		}
-		if (ab_err[0])
-			why = ab_err;
-		if (gb_interrupted()) {
-			snprintf(intr_why, sizeof(intr_why), "interrupted by a signal %s "
-				 "(%u of %u runs done)", warm ? "in a warm-up run" :
-				 "in a measured run", done, opt->runs);
-			json_decref(cal);
-			break;
-		}
-		if (why)
-			break;
-		if (warm) {
-			if (!opt->quiet)
-				fprintf(stderr, "  warm-up %u/%u done (discarded)\n", r + 1,
-					opt->warmup_runs);
-			continue;
-		}
-		for (unsigned int i = 0; i < nwalk && !why; i++) {
-			if (!wt[i].w.calls || !wt[i].untimed_calls) {
-				snprintf(err, sizeof(err), "walker on CPU %d completed no "
-					 "call in a %.2f s phase", wt[i].w.cpu, opt->run_time);
-				why = err;
-			}
-		}
-		if (why) {
-			json_decref(cal);
-			break;
-		}
-		if (collect_run(&res, opt, tops, wt, nwalk, done + 1, slot, ts, us,
-				(v0 >= 0 && v1 >= 0) ? v1 - v0 : -1, cal, &rr[done], csv)) {
-			why = res.err[0] ? res.err : "cannot write run results";
-			break;
-		}
+	if (r == opt->warmup_runs)
+		observe_measure_start(sc->obs, opt->runs * 2 * opt->run_time);
+	if (!warm)
+		observe_run_begin(sc->obs);
+	atomic_store(&ctl->run, (int)slot);
+	if (tops && tops->verify_counter)
+		v0 = vmstat_read(tops->verify_counter);
+	ts = phase_run(opt, PHASE_TIMED, opt->run_time);
+	us = phase_run(opt, PHASE_UNTIMED, opt->run_time);
+	atomic_store(&ctl->run, (int)sc->nslots);	/* park the triggers */
+	if (tops && tops->verify_counter)
+		v1 = vmstat_read(tops->verify_counter);
+	if (!warm) {
+		uint64_t ev = 0;
+
+		for (unsigned int t = 0; t < ctl->ntrig; t++)
+			ev += ctl_events[slot * ctl->ntrig + t];
+		cal = observe_run_end(sc->obs, ev);
+	}
+	scenario_check_failures(sc);
+	if (gb_interrupted()) {
+		snprintf(sc->intr_why, sizeof(sc->intr_why), "interrupted by a signal %s "
+			 "(%u of %u runs done)", warm ? "in a warm-up run" :
+			 "in a measured run", sc->done, opt->runs);
+		json_decref(cal);
+		return -1;
+	}
+	if (sc->why)
+		return -1;
+	if (warm) {
 		if (!opt->quiet)
-			fprintf(stderr, "  run %u/%u: %llu calls, p50 %.0f ns, p99 %.0f ns%s",
-				done + 1, opt->runs, (unsigned long long)rr[done].calls,
-				rr[done].w.p50, rr[done].w.p99, tops ? "" : "\n");
-		if (!opt->quiet && tops)
-			fprintf(stderr, "; %s: %llu events (%llu failed), p50 %.0f ns\n",
-				tops->name, (unsigned long long)rr[done].events,
-				(unsigned long long)rr[done].fails, rr[done].t.p50);
-		done++;
+			fprintf(stderr, "  warm-up %u/%u done (discarded)\n", r + 1,
+				opt->warmup_runs);
+		return 0;
 	}
-	if (done == opt->runs)
-		snprintf(intr_why, sizeof(intr_why), "interrupted by a signal after all "
-			 "%u runs, while stopping the trigger and observers", done);
+	scenario_check_calls(sc);
+	if (sc->why) {
+		json_decref(cal);
+		return -1;
+	}
+	if (collect_run(&sc->res, opt, tops, sc->wt, sc->nwalk, sc->done + 1, slot, ts, us,
+			(v0 >= 0 && v1 >= 0) ? v1 - v0 : -1, cal, rr, sc->csv)) {
+		sc->why = sc->res.err[0] ? sc->res.err : "cannot write run results";
+		return -1;
+	}
+	if (!opt->quiet)
+		fprintf(stderr, "  run %u/%u: %llu calls, p50 %.0f ns, p99 %.0f ns%s",
+			sc->done + 1, opt->runs, (unsigned long long)rr->calls,
+			rr->w.p50, rr->w.p99, tops ? "" : "\n");
+	if (!opt->quiet && tops)
+		fprintf(stderr, "; %s: %llu events (%llu failed), p50 %.0f ns\n",
+			tops->name, (unsigned long long)rr->events,
+			(unsigned long long)rr->fails, rr->t.p50);
+	sc->done++;
+	return 0;
+}
+
+/* The walkers, triggers and observers stopped after the last run. */
+static void scenario_stop(struct scenario *sc)
+{
+	if (sc->done == sc->opt->runs)
+		snprintf(sc->intr_why, sizeof(sc->intr_why), "interrupted by a signal after "
+			 "all %u runs, while stopping the trigger and observers", sc->done);
 	atomic_store(&phase, PHASE_QUIT);
 	pthread_barrier_wait(&bar_start);
-	for (unsigned int i = 0; i < nwalk; i++)
-		pthread_join(wt[i].th, NULL);
-	observe_measure_end(obs);
-	stop_triggers(&trig_thread, trig_th, &child);
-	obs_sum = observe_finish(obs, atomic_load(&ctl->events_total));
-	obs = NULL;
+	for (unsigned int i = 0; i < sc->nwalk; i++)
+		pthread_join(sc->wt[i].th, NULL);
+	observe_measure_end(sc->obs);
+	stop_triggers(&sc->trig_thread, sc->trig_th, &sc->child);
+	sc->obs_sum = observe_finish(sc->obs, atomic_load(&ctl->events_total));
+	sc->obs = NULL;
+}
 
-	if (!why && done == opt->runs && !gb_interrupted()) {
-		json_t *sum;
+/* All runs done: summary.csv closed, the summary printed and written. */
+static void scenario_summarise(struct scenario *sc)
+{
+	const struct options *opt = sc->opt;
+	struct results *res = &sc->res;
+	json_t *sum;
+	FILE *csv = sc->csv;
 
-		if (results_close(&res, "summary.csv", csv)) {
-			csv = NULL;
-			why = res.err;
-		} else {
-			csv = NULL;
-			printf("\ngupbench %s, %u pages/call, walkers on CPUs %s", wops->name,
-			       opt->pages, wc);
-			if (tops)
-				printf("; trigger %s (%s mm) on CPUs %s", tops->name,
-				       mm_name(opt), tc);
-			printf("\nkernel %s; timer %s, %.1f ns per start/stop pair (median); "
-			       "inject %llu ns\n",
-			       json_string_value(json_object_get(res.manifest, "kernel_release")),
-			       gb_timer.name, gb_timer.overhead_median_ns,
-			       (unsigned long long)opt->inject_ns);
-			sum = summarise_runs(opt, rr, done, true);
-			json_object_set_new(sum, "runs", json_integer(done));
-			print_observers(obs_sum);
-			json_object_set_new(sum, "observers", obs_sum);
-			obs_sum = NULL;
-			if (results_write_json(&res, "summary.json", sum))
-				why = res.err;
-			json_decref(sum);
-			if (note)
-				printf("note: %s\n", note);
-			printf("results: %s\n", res.dir);
-			if (!why) {
-				status = "complete";
-				ret = 0;
-			}
-		}
-	} else if (!why && done) {
-		/* interrupted: the runs done are kept and summarised as such */
-		json_t *sum = summarise_runs(opt, rr, done, false);
-
-		json_object_set_new(sum, "runs", json_integer(done));
-		json_object_set_new(sum, "runs_requested", json_integer(opt->runs));
-		json_object_set_new(sum, "interrupted", json_true());
-		json_object_set_new(sum, "observers", obs_sum);
-		obs_sum = NULL;
-		results_write_json(&res, "summary.json", sum);
-		json_decref(sum);
+	sc->csv = NULL;
+	if (results_close(res, "summary.csv", csv)) {
+		sc->why = res->err;
+		return;
 	}
-out:
-	stop_triggers(&trig_thread, trig_th, &child);
-	if (obs)
-		obs_sum = observe_finish(obs, atomic_load(&ctl->events_total));
-	json_decref(obs_sum);
-	if (csv) {
+	printf("\ngupbench %s, %u pages/call, walkers on CPUs %s", sc->wops->name,
+	       opt->pages, sc->wc);
+	if (sc->tops)
+		printf("; trigger %s (%s mm) on CPUs %s", sc->tops->name, mm_name(opt), sc->tc);
+	printf("\nkernel %s; timer %s, %.1f ns per start/stop pair (median); "
+	       "inject %llu ns\n",
+	       json_string_value(json_object_get(res->manifest, "kernel_release")),
+	       gb_timer.name, gb_timer.overhead_median_ns,
+	       (unsigned long long)opt->inject_ns);
+	sum = summarise_runs(opt, sc->rr, sc->done, true);
+	json_object_set_new(sum, "runs", json_integer(sc->done));
+	print_observers(sc->obs_sum);
+	json_object_set_new(sum, "observers", sc->obs_sum);
+	sc->obs_sum = NULL;
+	if (results_write_json(res, "summary.json", sum))
+		sc->why = res->err;
+	json_decref(sum);
+	if (sc->note)
+		printf("note: %s\n", sc->note);
+	printf("results: %s\n", res->dir);
+	if (!sc->why) {
+		sc->status = "complete";
+		sc->ret = 0;
+	}
+}
+
+/* Interrupted: the runs done are kept and summarised as such. */
+static void scenario_summarise_partial(struct scenario *sc)
+{
+	json_t *sum = summarise_runs(sc->opt, sc->rr, sc->done, false);
+
+	json_object_set_new(sum, "runs", json_integer(sc->done));
+	json_object_set_new(sum, "runs_requested", json_integer(sc->opt->runs));
+	json_object_set_new(sum, "interrupted", json_true());
+	json_object_set_new(sum, "observers", sc->obs_sum);
+	sc->obs_sum = NULL;
+	results_write_json(&sc->res, "summary.json", sum);
+	json_decref(sum);
+}
+
+/* Everything stopped and restored; the manifest says how it ended. */
+static int scenario_finish(struct scenario *sc)
+{
+	struct results *res = &sc->res;
+
+	stop_triggers(&sc->trig_thread, sc->trig_th, &sc->child);
+	if (sc->obs)
+		sc->obs_sum = observe_finish(sc->obs, atomic_load(&ctl->events_total));
+	json_decref(sc->obs_sum);
+	if (sc->csv) {
 		/* the rows of the runs done are kept; no row: no file */
-		if (done)
-			results_close(&res, "summary.csv", csv);
+		if (sc->done)
+			results_close(res, "summary.csv", sc->csv);
 		else
-			results_abandon(&res, "summary.csv", csv);
-		csv = NULL;
+			results_abandon(res, "summary.csv", sc->csv);
+		sc->csv = NULL;
 	}
 	sysstate_restore();
 	/* a signal at any point before this makes the directory "interrupted" */
-	if (gb_interrupted() && strcmp(status, "complete") && strcmp(status, "skipped")) {
-		status = "interrupted";
-		why = intr_why;
-		ret = EXIT_INTERRUPTED;
+	if (gb_interrupted() && strcmp(sc->status, "complete") &&
+	    strcmp(sc->status, "skipped")) {
+		sc->status = "interrupted";
+		sc->why = sc->intr_why;
+		sc->ret = EXIT_INTERRUPTED;
 	}
-	if (ret && ret != EXIT_SKIPPED && ret != EXIT_INTERRUPTED && why)
-		fprintf(stderr, "gupbench: error: %s\n", why);
-	if (res.err[0] && (!why || strcmp(why, res.err))) {
+	if (sc->ret && sc->ret != EXIT_SKIPPED && sc->ret != EXIT_INTERRUPTED && sc->why)
+		fprintf(stderr, "gupbench: error: %s\n", sc->why);
+	if (res->err[0] && (!sc->why || strcmp(sc->why, res->err))) {
 		/* a write failed after the first files: name it, and the run failed */
-		fprintf(stderr, "gupbench: error: %s\n", res.err);
-		if (!strcmp(status, "complete")) {
-			status = "failed";
-			why = res.err;
-			ret = EXIT_RUN_FAILED;
+		fprintf(stderr, "gupbench: error: %s\n", res->err);
+		if (!strcmp(sc->status, "complete")) {
+			sc->status = "failed";
+			sc->why = res->err;
+			sc->ret = EXIT_RUN_FAILED;
 		}
 	}
-	json_object_set_new(res.manifest, "runs_completed", json_integer(done));
-	if (results_finish(&res, status, why)) {
-		fprintf(stderr, "gupbench: error: %s\n", res.err);
-		if (!ret)
-			ret = EXIT_RUN_FAILED;
+	json_object_set_new(res->manifest, "runs_completed", json_integer(sc->done));
+	if (results_finish(res, sc->status, sc->why)) {
+		fprintf(stderr, "gupbench: error: %s\n", res->err);
+		if (!sc->ret)
+			sc->ret = EXIT_RUN_FAILED;
 	}
-	if (ret == EXIT_INTERRUPTED)
+	if (sc->ret == EXIT_INTERRUPTED)
 		fprintf(stderr, "gupbench: interrupted; %s marked incomplete (%s)\n",
-			res.dir, why);
-	free(wt);
-	free(rr);
+			res->dir, sc->why);
+	free(sc->wt);
+	free(sc->rr);
 	munmap(ctl, ctl_len);
 	ctl = NULL;
-	return ret;
+	return sc->ret;
+}
+
+/* probe, start the triggers and the observers; -1: stop before measuring */
+static int scenario_setup(struct scenario *sc)
+{
+	if (gb_interrupted() || scenario_probe(sc) || gb_interrupted())
+		return -1;
+	sc->obs = observe_new(sc->opt, &sc->res);
+	observe_quiet_reference(sc->obs);
+	if (!gb_interrupted())
+		observe_ipi_start(sc->obs);
+	if (gb_interrupted())
+		return -1;
+	return scenario_start_triggers(sc);
+}
+
+int run_scenario(const struct options *opt, const char *cmdline)
+{
+	struct scenario sc = { .opt = opt };
+	json_t *unit = unit_json(opt);	/* before anything is created: may refuse */
+
+
+	sc.wops = opt->walker;
+	sc.tops = opt->trigger;
+	sc.nwalk = CPU_COUNT(&opt->walker_cpus);
+	sc.ntrig = sc.tops ? CPU_COUNT(&opt->trigger_cpus) : 0;
+	sc.nslots = opt->warmup_runs + opt->runs + 1;
+	sc.child = -1;
+	sc.status = "failed";
+	sc.ret = EXIT_RUN_FAILED;
+	snprintf(sc.intr_why, sizeof(sc.intr_why),
+		 "interrupted by a signal before the measured runs");
+	/*
+	 * From here on a signal only counts; this function then winds down
+	 * and leaves a directory that says "interrupted" (sysstate.h).
+	 */
+	sysstate_install_signals(NULL);
+	if (ctl_alloc(sc.nslots, sc.ntrig))
+		die_input("cannot allocate shared memory: %s", strerror(errno));
+	timer_init(&gb_timer, opt->force_clock);
+	snprintf(gb_name_walker, sizeof(gb_name_walker), "gbw%d", (int)getpid());
+	snprintf(gb_name_trigger, sizeof(gb_name_trigger), "gbt%d", (int)getpid());
+	snprintf(gb_name_unshare, sizeof(gb_name_unshare), "gbu%d", (int)getpid());
+	scenario_open_results(&sc, cmdline, unit);
+	cpulist_format(&opt->walker_cpus, sc.wc, sizeof(sc.wc));
+	cpulist_format(&opt->trigger_cpus, sc.tc, sizeof(sc.tc));
+	scenario_print_start(&sc);
+	if (scenario_setup(&sc))
+		return scenario_finish(&sc);
+
+	scenario_start_walkers(&sc);
+	for (unsigned int r = 0; !sc.why && r < opt->warmup_runs + opt->runs; r++)
+		if (scenario_run(&sc, r))
+			break;
+	scenario_stop(&sc);
+	if (!sc.why && sc.done == opt->runs && !gb_interrupted())
+		scenario_summarise(&sc);
+	else if (!sc.why && sc.done)
+		scenario_summarise_partial(&sc);
+	return scenario_finish(&sc);
 }
