@@ -350,13 +350,10 @@ int cmd_claim(int argc, char **argv)
 	double *x = NULL;
 	unsigned int nt, done = 0;
 	bool started = false;
-	size_t off = 0;
 	int ret = EXIT_RUN_FAILED;
 	FILE *csv = NULL;
 
-	for (int i = 0; i < argc && off < sizeof(cmdline); i++)
-		off += snprintf(cmdline + off, sizeof(cmdline) - off, "%s%s",
-				i ? " " : "gupbench ", argv[i]);
+	cli_cmdline(argc, argv, "gupbench ", cmdline, sizeof(cmdline));
 	claim_parse(argc, argv, &c);
 	c.o.runs = c.reps;
 	nt = CPU_COUNT(&c.o.walker_cpus);

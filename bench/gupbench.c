@@ -308,6 +308,178 @@ static const char *target_takers(void)
 	return buf;
 }
 
+/* which options were given, for the checks after parsing */
+struct given {
+	bool w, t, mm, ab_inj;
+};
+
+/* the scenario: walker, trigger, CPUs, sizes and lengths; false: not one */
+static bool parse_scenario_opt(int c, const char *arg, struct options *o, struct given *g)
+{
+	switch (c) {
+	case 'C':
+		parse_cpus("--walker-cpus", arg, &o->walker_cpus);
+		g->w = true;
+		return true;
+	case 't':
+		o->trigger = trigger_find(arg);
+		if (!o->trigger)
+			die_input("unknown trigger '%s' (try 'gupbench list')", arg);
+		return true;
+	case OPT_TRIGGER_CPUS:
+		parse_cpus("--trigger-cpus", arg, &o->trigger_cpus);
+		g->t = true;
+		return true;
+	case OPT_TRIGGER_MM:
+		if (!strcmp(arg, "same"))
+			o->trigger_mm = TRIGGER_MM_SAME;
+		else if (!strcmp(arg, "other"))
+			o->trigger_mm = TRIGGER_MM_OTHER;
+		else
+			die_input("--trigger-mm: '%s' is neither 'same' nor 'other'",
+				  arg);
+		g->mm = true;
+		return true;
+	case OPT_PERIOD:
+		o->trigger_period_us = opt_number("--trigger-period-us", arg,
+						0, 10000000);
+		return true;
+	case 'p':
+		o->pages = opt_number("--pages", arg, 1, 4096);
+		return true;
+	case 'r':
+		o->runs = opt_number("--runs", arg, 1, 10000);
+		return true;
+	case OPT_WARMUP:
+		o->warmup_runs = opt_number("--warmup", arg, 0, 100);
+		return true;
+	case 'T': {
+		char *end;
+
+		errno = 0;
+		o->run_time = strtod(arg, &end);
+		if (errno || *end || !(o->run_time >= 0.01 && o->run_time <= 3600))
+			die_input("--run-time: '%s' is not between 0.01 and 3600 seconds",
+				  arg);
+		return true;
+	}
+	case OPT_INJECT:
+		o->inject_ns = opt_number("--inject-ns", arg, 0, 1000000000);
+		return true;
+	case OPT_GUP_CALLS:
+		o->gup_calls = opt_number("--gup-calls", arg, 1, 1000000);
+		return true;
+	case OPT_GUP_GET:
+		o->gup_pin = false;
+		return true;
+	case OPT_TARGET:
+		o->target = arg;
+		return true;
+	case OPT_TARGET_SIZE:
+		o->target_size = parse_size("--target-size", arg);
+		if (o->target_size < (1u << 20) || o->target_size % 4096)
+			die_input("--target-size: '%s' must be at least 1M and a "
+				  "multiple of 4K", arg);
+		return true;
+	case OPT_TOUCH:
+		o->unshare_touch = opt_number("--unshare-touch", arg, 1, 512);
+		return true;
+	}
+	return false;
+}
+
+/* where and how results are recorded, observers, A/B; false: not one */
+static bool parse_output_opt(int c, const char *arg, struct options *o, struct given *g)
+{
+	switch (c) {
+	case 'o':
+		o->results_root = arg;
+		return true;
+	case OPT_VARIANT:
+		check_label("--variant", arg);
+		o->variant = arg;
+		return true;
+	case OPT_LABEL:
+		check_label("--label", arg);
+		o->label = arg;
+		return true;
+	case OPT_CLOCK:
+		o->force_clock = true;
+		return true;
+	case OPT_RT_CPUS:
+		parse_cpus("--rt-cpus", arg, &o->rt_cpus);
+		return true;
+	case OPT_RT_INTERVAL:
+		o->rt_interval_us = opt_number("--rt-interval-us", arg, 10, 1000000);
+		return true;
+	case OPT_NO_BPF:
+		o->ipi_observer = IPI_NONE;
+		return true;
+	case OPT_IPI_OBS:
+		if (!strcmp(arg, "auto"))
+			o->ipi_observer = IPI_AUTO;
+		else if (!strcmp(arg, "bpftrace"))
+			o->ipi_observer = IPI_BPFTRACE;
+		else if (!strcmp(arg, "tracefs"))
+			o->ipi_observer = IPI_TRACEFS;
+		else if (!strcmp(arg, "none"))
+			o->ipi_observer = IPI_NONE;
+		else
+			die_input("--ipi-observer: '%s' is not auto, bpftrace, tracefs "
+				  "or none", arg);
+		return true;
+	case OPT_ROUND:
+		o->round = opt_number("--round", arg, 0, 1000000);
+		o->have_round = true;
+		return true;
+	case OPT_AB_INJECT:
+		o->ab_inject_ns = opt_number("--ab-inject-ns", arg, 0, 1000000000);
+		o->ab = g->ab_inj = true;
+		return true;
+	case OPT_AB_KNOB:
+		parse_ab_knob(arg, o);
+		return true;
+	case OPT_AB_SLICE:
+		o->ab_slice_ms = opt_number("--ab-slice-ms", arg, 1, 1000);
+		return true;
+	case 'q':
+		o->quiet = true;
+		return true;
+	}
+	return false;
+}
+
+/* the options together, after parsing */
+static void check_options(struct options *o, const struct given *g)
+{
+	if (g->ab_inj && o->ab_knob)
+		die_input("--ab-inject-ns and --ab-knob: give one of them");
+	if (o->ab && o->run_time * 1000 < 2.0 * o->ab_slice_ms)
+		die_input("--run-time %.3g s holds no pair of %u ms A/B slices", o->run_time,
+			  o->ab_slice_ms);
+	if (!o->trigger && (g->t || g->mm || o->trigger_period_us))
+		die_input("--trigger-cpus, --trigger-mm and --trigger-period-us need --trigger");
+	if (o->target && !o->walker->takes_target)
+		die_input("--target is only for the %s workload", target_takers());
+	if (o->walker->check)
+		o->walker->check(o);
+	default_cpus(o, g->w, g->t);
+	if (o->trigger && cpulist_overlap(&o->walker_cpus, &o->trigger_cpus)) {
+		char a[256], b[256];
+
+		die_input("walker CPUs %s and trigger CPUs %s overlap",
+			  cpulist_format(&o->walker_cpus, a, sizeof(a)),
+			  cpulist_format(&o->trigger_cpus, b, sizeof(b)));
+	}
+	if (cpulist_overlap(&o->rt_cpus, &o->walker_cpus) ||
+	    (o->trigger && cpulist_overlap(&o->rt_cpus, &o->trigger_cpus))) {
+		char a[256];
+
+		die_input("RT CPUs %s overlap the walker or trigger CPUs: an RT CPU "
+			  "must run nothing else", cpulist_format(&o->rt_cpus, a, sizeof(a)));
+	}
+}
+
 static int cmd_walk(int argc, char **argv)
 {
 	struct options o = {
@@ -317,176 +489,28 @@ static int cmd_walk(int argc, char **argv)
 		.unshare_touch = 4, .results_root = "results",
 		.trigger_mm = TRIGGER_MM_OTHER, .rt_interval_us = 100,
 	};
-	bool have_w = false, have_t = false, have_mm = false, ab_inj = false;
-	char cmdline[4096] = "";
-	size_t off = 0;
+	struct given g = { 0 };
+	char cmdline[4096];
 	int c;
 
-	for (int i = 0; i < argc && off < sizeof(cmdline); i++)
-		off += snprintf(cmdline + off, sizeof(cmdline) - off, "%s%s",
-				i ? " " : "", argv[i]);
+	cli_cmdline(argc, argv, "", cmdline, sizeof(cmdline));
 	o.walker = walker_find(argv[1]);
 	if (!o.walker)
 		die_input("unknown workload '%s' (try 'gupbench list')", argv[1]);
 	optind = 2;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "C:t:p:r:T:o:qh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'C':
-			parse_cpus("--walker-cpus", optarg, &o.walker_cpus);
-			have_w = true;
-			break;
-		case 't':
-			o.trigger = trigger_find(optarg);
-			if (!o.trigger)
-				die_input("unknown trigger '%s' (try 'gupbench list')", optarg);
-			break;
-		case OPT_TRIGGER_CPUS:
-			parse_cpus("--trigger-cpus", optarg, &o.trigger_cpus);
-			have_t = true;
-			break;
-		case OPT_TRIGGER_MM:
-			if (!strcmp(optarg, "same"))
-				o.trigger_mm = TRIGGER_MM_SAME;
-			else if (!strcmp(optarg, "other"))
-				o.trigger_mm = TRIGGER_MM_OTHER;
-			else
-				die_input("--trigger-mm: '%s' is neither 'same' nor 'other'",
-					  optarg);
-			have_mm = true;
-			break;
-		case OPT_PERIOD:
-			o.trigger_period_us = opt_number("--trigger-period-us", optarg,
-							0, 10000000);
-			break;
-		case 'p':
-			o.pages = opt_number("--pages", optarg, 1, 4096);
-			break;
-		case 'r':
-			o.runs = opt_number("--runs", optarg, 1, 10000);
-			break;
-		case OPT_WARMUP:
-			o.warmup_runs = opt_number("--warmup", optarg, 0, 100);
-			break;
-		case 'T': {
-			char *end;
-
-			errno = 0;
-			o.run_time = strtod(optarg, &end);
-			if (errno || *end || !(o.run_time >= 0.01 && o.run_time <= 3600))
-				die_input("--run-time: '%s' is not between 0.01 and 3600 seconds",
-					  optarg);
-			break;
-		}
-		case OPT_INJECT:
-			o.inject_ns = opt_number("--inject-ns", optarg, 0, 1000000000);
-			break;
-		case OPT_GUP_CALLS:
-			o.gup_calls = opt_number("--gup-calls", optarg, 1, 1000000);
-			break;
-		case OPT_GUP_GET:
-			o.gup_pin = false;
-			break;
-		case OPT_TARGET:
-			o.target = optarg;
-			break;
-		case OPT_TARGET_SIZE:
-			o.target_size = parse_size("--target-size", optarg);
-			if (o.target_size < (1u << 20) || o.target_size % 4096)
-				die_input("--target-size: '%s' must be at least 1M and a "
-					  "multiple of 4K", optarg);
-			break;
-		case OPT_TOUCH:
-			o.unshare_touch = opt_number("--unshare-touch", optarg, 1, 512);
-			break;
-		case 'o':
-			o.results_root = optarg;
-			break;
-		case OPT_VARIANT:
-			check_label("--variant", optarg);
-			o.variant = optarg;
-			break;
-		case OPT_LABEL:
-			check_label("--label", optarg);
-			o.label = optarg;
-			break;
-		case OPT_CLOCK:
-			o.force_clock = true;
-			break;
-		case OPT_RT_CPUS:
-			parse_cpus("--rt-cpus", optarg, &o.rt_cpus);
-			break;
-		case OPT_RT_INTERVAL:
-			o.rt_interval_us = opt_number("--rt-interval-us", optarg, 10, 1000000);
-			break;
-		case OPT_NO_BPF:
-			o.ipi_observer = IPI_NONE;
-			break;
-		case OPT_IPI_OBS:
-			if (!strcmp(optarg, "auto"))
-				o.ipi_observer = IPI_AUTO;
-			else if (!strcmp(optarg, "bpftrace"))
-				o.ipi_observer = IPI_BPFTRACE;
-			else if (!strcmp(optarg, "tracefs"))
-				o.ipi_observer = IPI_TRACEFS;
-			else if (!strcmp(optarg, "none"))
-				o.ipi_observer = IPI_NONE;
-			else
-				die_input("--ipi-observer: '%s' is not auto, bpftrace, tracefs "
-					  "or none", optarg);
-			break;
-		case OPT_ROUND:
-			o.round = opt_number("--round", optarg, 0, 1000000);
-			o.have_round = true;
-			break;
-		case OPT_AB_INJECT:
-			o.ab_inject_ns = opt_number("--ab-inject-ns", optarg, 0, 1000000000);
-			o.ab = ab_inj = true;
-			break;
-		case OPT_AB_KNOB:
-			parse_ab_knob(optarg, &o);
-			break;
-		case OPT_AB_SLICE:
-			o.ab_slice_ms = opt_number("--ab-slice-ms", optarg, 1, 1000);
-			break;
-		case 'q':
-			o.quiet = true;
-			break;
-		case 'h':
+		if (parse_scenario_opt(c, optarg, &o, &g) || parse_output_opt(c, optarg, &o, &g))
+			continue;
+		if (c == 'h') {
 			usage(stdout);
 			exit(0);
-		default:
-			die_input("bad option '%s' (see gupbench --help)", argv[optind - 1]);
 		}
+		die_input("bad option '%s' (see gupbench --help)", argv[optind - 1]);
 	}
 	if (optind < argc)
 		die_input("unexpected argument '%s'", argv[optind]);
-	if (ab_inj && o.ab_knob)
-		die_input("--ab-inject-ns and --ab-knob: give one of them");
-	if (o.ab && o.run_time * 1000 < 2.0 * o.ab_slice_ms)
-		die_input("--run-time %.3g s holds no pair of %u ms A/B slices", o.run_time,
-			  o.ab_slice_ms);
-	if (!o.trigger && (have_t || have_mm || o.trigger_period_us))
-		die_input("--trigger-cpus, --trigger-mm and --trigger-period-us need --trigger");
-	if (o.target && !o.walker->takes_target)
-		die_input("--target is only for the %s workload", target_takers());
-	if (o.walker->check)
-		o.walker->check(&o);
-	default_cpus(&o, have_w, have_t);
-	if (o.trigger && cpulist_overlap(&o.walker_cpus, &o.trigger_cpus)) {
-		char a[256], b[256];
-
-		die_input("walker CPUs %s and trigger CPUs %s overlap",
-			  cpulist_format(&o.walker_cpus, a, sizeof(a)),
-			  cpulist_format(&o.trigger_cpus, b, sizeof(b)));
-	}
-	if (cpulist_overlap(&o.rt_cpus, &o.walker_cpus) ||
-	    (o.trigger && cpulist_overlap(&o.rt_cpus, &o.trigger_cpus))) {
-		char a[256];
-
-		die_input("RT CPUs %s overlap the walker or trigger CPUs: an RT CPU "
-			  "must run nothing else", cpulist_format(&o.rt_cpus, a, sizeof(a)));
-	}
+	check_options(&o, &g);
 	return run_scenario(&o, cmdline);
 }
 

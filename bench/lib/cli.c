@@ -34,3 +34,13 @@ unsigned long long opt_number(const char *opt, const char *s,
 		die_input("%s: %llu is out of range (%llu-%llu)", opt, v, lo, hi);
 	return v;
 }
+
+const char *cli_cmdline(int argc, char **argv, const char *prefix, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < argc && off < len; i++)
+		off += snprintf(buf + off, len - off, "%s%s", i ? " " : prefix, argv[i]);
+	return buf;
+}

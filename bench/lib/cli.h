@@ -6,6 +6,8 @@
 #ifndef GUPBENCH_CLI_H
 #define GUPBENCH_CLI_H
 
+#include <stddef.h>
+
 /* Exit statuses. 77 is what meson and automake read as "skipped". */
 enum {
 	EXIT_RUN_FAILED = 1,
@@ -19,5 +21,8 @@ void die_input(const char *fmt, ...) __attribute__((format(printf, 1, 2), noretu
 /* A decimal number for option @opt in [lo, hi], else die_input(). */
 unsigned long long opt_number(const char *opt, const char *s,
 			      unsigned long long lo, unsigned long long hi);
+
+/* @prefix and argv[0..argc) joined by spaces (cut at @len), for a manifest. */
+const char *cli_cmdline(int argc, char **argv, const char *prefix, char *buf, size_t len);
 
 #endif
