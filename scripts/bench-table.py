@@ -1,26 +1,26 @@
 #!/usr/bin/env python3
 """Prints one line per scenario of a make-bench session from summary.json."""
-import json
 import os
 import sys
 
+import gupbench_results as gr
+
 
 def fmt(s, key):
-    m = s.get(key)
+    m = gr.mean_half_ci(s, key)
     if not m:
         return "-"
-    half = (m["ci95_mean"][1] - m["ci95_mean"][0]) / 2
-    return "%.0f±%.0f" % (m["mean"], half)
+    return "%.0f±%.0f" % m
 
 
 def ipis(s):
     """sync IPIs per CPU per event: walker/idle/rt, or why not measured."""
-    o = s.get("observers", {}).get("sync_ipis_by_role")
-    if isinstance(o, str) or o is None:
+    o = gr.get(s, "observers", "sync_ipis_by_role")
+    if not isinstance(o, dict):
         return "n/a"
     out = []
     for role, tag in (("walker", "w"), ("idle", "i"), ("rt", "rt")):
-        v = o.get(role, {}).get("per_cpu_per_event")
+        v = gr.sync_ipis_per_cpu_per_event(s, role)
         if v is not None:
             out.append("%s%.2f" % (tag, v))
     return " ".join(out) or "-"
@@ -41,21 +41,18 @@ def main():
         p = os.path.join(d, name)
         if not os.path.isdir(p):
             continue
-        if not os.path.exists(os.path.join(p, "manifest.json")):
+        if not gr.is_results_dir(p):
             continue
-        man = json.load(open(os.path.join(p, "manifest.json")))
+        man = gr.manifest(p)
         o = man.get("options", {})
         if not isinstance(o, dict) or "walker" not in o:
             continue    # model / litmus: printed below the table
-        scen = o.get("walker", "?")
-        if o.get("trigger"):
-            scen += " + %s (%s mm)" % (o["trigger"], o["trigger_mm"])
+        scen = gr.scenario(man)
         if man["status"] != "complete":
-            why = "; ".join(x["reason"] for x in man.get("skipped", [])) or \
-                man.get("status_reason", "")
-            rows.append("%-40s %s: %s" % (scen, man["status"].upper(), why))
+            rows.append("%-40s %s: %s" % (scen, man["status"].upper(),
+                                          gr.skip_reasons(man)))
             continue
-        s = json.load(open(os.path.join(p, "summary.json")))
+        s = gr.summary(p)
         rows.append("%-38s %9s %10s %12s %7s %12s %9s %-12s %s" % (
             scen, fmt(s, "walker_p50"), fmt(s, "walker_p99"),
             fmt(s, "walker_p99.9"), fmt(s, "timing_cost"),

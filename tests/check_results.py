@@ -13,15 +13,11 @@ as "SKIP: ..."), e.g. /proc/vmstat lacks the trigger's verify counter
 that the trigger events happened.
 """
 import csv
-import json
 import os
 import sys
 
-MANIFEST_KEYS = ["status", "variant", "kernel_release", "kernel_version",
-                 "cmdline", "kernel_config_sha256", "cpu_model", "arch",
-                 "cpus_online_count", "thp", "hugetlb", "tools", "start_time",
-                 "end_time", "timer", "options", "skipped", "command"]
-PCTS = ["min", "p50", "p90", "p99", "p99.9", "max"]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+import gupbench_results as gr  # noqa: E402  the one reader of results
 
 
 def main():
@@ -46,8 +42,8 @@ def main():
         if not cond:
             errs.append(msg)
 
-    m = json.load(open(os.path.join(d, "manifest.json")))
-    for k in MANIFEST_KEYS:
+    m = gr.manifest(d)
+    for k in gr.MANIFEST_KEYS:
         check(k in m, "manifest lacks " + k)
     check(m.get("status") == "complete", "status is %s" % m.get("status"))
     check(not os.path.exists(os.path.join(d, "INCOMPLETE")), "INCOMPLETE left")
@@ -59,15 +55,15 @@ def main():
           % (m.get("options", {}).get("runs"), runs))
     check(m.get("runs_completed") == runs,
           "manifest runs_completed is %s, want %d" % (m.get("runs_completed"), runs))
-    files = sorted(f for f in os.listdir(d) if f.startswith("run-"))
+    files = gr.run_files(d)
     check(len(files) == runs, "%d run files for %d runs" % (len(files), runs))
     for f in files:
-        r = json.load(open(os.path.join(d, f)))
+        r = gr.load_json(os.path.join(d, f))
         tm = r["timed"]
         lat = tm["latency"]
         check(tm["calls"] > 0, f + ": no timed calls")
         check(r["untimed"]["calls"] > 0, f + ": no untimed calls")
-        vals = [lat[p] for p in PCTS]
+        vals = [lat[p] for p in gr.PCTS]
         check(vals == sorted(vals), f + ": percentiles not monotonic %s" % vals)
         check(lat["min"] > 0, f + ": zero latency")
         hcount = tm["histogram"]["count"]
@@ -103,7 +99,7 @@ def main():
             check(tr is None, f + ": unexpected trigger")
     rows = list(csv.DictReader(open(os.path.join(d, "summary.csv"))))
     check(len(rows) == runs, "summary.csv has %d rows" % len(rows))
-    s = json.load(open(os.path.join(d, "summary.json")))
+    s = gr.summary(d)
     for k in ["walker_p50", "walker_p99.9", "walker_calls_per_s", "timing_cost"]:
         check(k in s and s[k].get("n") == runs, "summary.json %s: n is %s, want %d"
               % (k, s.get(k, {}).get("n"), runs))

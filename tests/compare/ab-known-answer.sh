@@ -48,10 +48,11 @@ fi
 "$G" compare "$OUT/il/aa" "$OUT/il/inject1" "$OUT/il/inject3" -o "$OUT/compare" >/dev/null ||
 	{ echo "FAIL: compare exited $?"; exit 1; }
 
-$PY - "$OUT/compare/compare.json" "$SCALE" <<'PY'
-import json, math, sys
-from scipy import stats
-rows = json.load(open(sys.argv[1]))["ab_within"]
+$PY - "$OUT/compare/compare.json" "$SCALE" "$(dirname "$IL")" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[3])
+import gupbench_results as gr
+rows = gr.load_json(sys.argv[1])["ab_within"]
 scale = float(sys.argv[2])
 conf_b = 1 - 0.01 / 3
 fail, unreachable = [], []
@@ -66,10 +67,8 @@ for r in sorted(rows, key=lambda r: r["variant"]):
         fail.append("%s: no interval (%d units)" % (v, r["units"])); continue
     known = 0.0 if v == "aa" else scale * r["known_pct"]
     df = r["units"] - 1
-    d = math.log1p(r["change_pct"] / 100)
-    se = (math.log1p(hi / 100) - math.log1p(lo / 100)) / (2 * stats.t.ppf(0.975, df))
-    tb = stats.t.ppf(1 - (1 - conf_b) / 2, df)
-    blo, bhi = 100 * math.expm1(d - tb * se), 100 * math.expm1(d + tb * se)
+    se = gr.se_log_from_ci(lo, hi, df)
+    blo, bhi = gr.bonferroni_ci(r["change_pct"], se, df, conf_b)
     print("%-8s %5d %+8.3f%% [%+7.3f%%, %+7.3f%%] %6.3f%% %6.3f%% %7s  %+.3f%%" % (
         v, r["units"], r["change_pct"], lo, hi, r["ci_half_width_pct"], r["mde_pct"],
         r["mark"], known))

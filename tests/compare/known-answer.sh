@@ -82,10 +82,11 @@ t2=$(date +%s%N)
 echo "machine time: $(( (t2 - t0) / 1000000000 )) s (pilot + $((R * 4)) invocations + compare)"
 fi
 
-$PY - "$OUT/compare/compare.json" "$SCALE" "${KA_ASSERT_UNDER_LOAD:-0}" <<'PY'
-import json, math, sys
-from scipy import stats
-doc = json.load(open(sys.argv[1]))
+$PY - "$OUT/compare/compare.json" "$SCALE" "${KA_ASSERT_UNDER_LOAD:-0}" "$(dirname "$IL")" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[4])
+import gupbench_results as gr
+doc = gr.load_json(sys.argv[1])
 scale, force = float(sys.argv[2]), sys.argv[3] == "1"
 CHECKS = 6
 conf_b = 1 - 0.01 / CHECKS	# family-wise false-fail rate 1%
@@ -115,10 +116,7 @@ for c in doc["comparisons"]:
             continue
         known = 0.0 if v == "aa" else scale * 100 * ((mo or 0) - (mb or 0)) / r["base_center"]
         # Bonferroni-level interval from the same d, se, df
-        tb = stats.t.ppf(1 - (1 - conf_b) / 2, r["df"])
-        d = math.log1p(r["change_pct"] / 100)
-        blo, bhi = (100 * (math.exp(d - tb * r["se_log"]) - 1),
-                    100 * (math.exp(d + tb * r["se_log"]) - 1))
+        blo, bhi = gr.bonferroni_ci(r["change_pct"], r["se_log"], r["df"], conf_b)
         line = "%-8s %-20s %+7.2f%% [%+7.2f%%, %+7.2f%%] %6.2f%% %6.2f%% %7.4f %6s  %+.2f%%" % (
             v, r["metric"], r["change_pct"], lo, hi, r["ci_half_width_pct"], r["mde_pct"],
             r["p"], r["mark"] + (" paired" if r.get("paired") else ""), known)

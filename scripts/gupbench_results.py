@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""The one Python reader of gupbench results directories (docs/results.md).
+
+Every script that reads results (scripts/report, scripts/bench-table.py,
+scripts/compare-kernels, scripts/ci-kernel-proof, tests/check_results.py,
+tests/compare/*.sh) uses this module instead of its own json.load()s and
+key paths. Standard library only; bonferroni_ci() needs scipy.
+
+As a command, for shell scripts (no JSON is parsed in bash):
+  gupbench_results.py get FILE KEY...   the value at FILE's KEY path (one
+                                        key per level; list indexes are
+                                        numbers), "missing" if any is absent
+"""
+import json
+import math
+import os
+import sys
+
+# manifest.json keys every walker run has (bench/runner.c, lib/sysinfo.c)
+MANIFEST_KEYS = ["status", "variant", "kernel_release", "kernel_version",
+                 "cmdline", "kernel_config_sha256", "cpu_model", "arch",
+                 "cpus_online_count", "thp", "hugetlb", "tools", "start_time",
+                 "end_time", "timer", "options", "skipped", "command"]
+# run-NNN.json timed.latency percentiles, in order
+PCTS = ["min", "p50", "p90", "p99", "p99.9", "max"]
+
+
+def load_json(path):
+    """The JSON document at @path (errors propagate)."""
+    with open(path) as f:
+        return json.load(f)
+
+
+def load(d, name, default=None):
+    """File @name of results directory @d, or @default if absent or bad."""
+    try:
+        return load_json(os.path.join(d, name))
+    except (OSError, ValueError):
+        return default
+
+
+def manifest(d):
+    return load_json(os.path.join(d, "manifest.json"))
+
+
+def summary(d):
+    return load_json(os.path.join(d, "summary.json"))
+
+
+def run_files(d):
+    """run-NNN.json names of @d, in run order."""
+    return sorted(f for f in os.listdir(d) if f.startswith("run-"))
+
+
+def is_results_dir(d):
+    return os.path.exists(os.path.join(d, "manifest.json"))
+
+
+def get(obj, *keys):
+    """obj[k0][k1]... or None where a level is missing (or not a container)."""
+    for k in keys:
+        if isinstance(obj, dict):
+            obj = obj.get(str(k))
+        elif isinstance(obj, list) and str(k).lstrip("-").isdigit():
+            i = int(k)
+            obj = obj[i] if -len(obj) <= i < len(obj) else None
+        else:
+            return None
+        if obj is None:
+            return None
+    return obj
+
+
+def is_walker_run(man):
+    """A walker scenario's manifest (not model, litmus, claim)."""
+    o = man.get("options")
+    return isinstance(o, dict) and "walker" in o and man.get("kind") != "claim"
+
+
+def scenario(man):
+    """'walker' or 'walker + trigger (mm mm)' of a walker run's manifest."""
+    o = man.get("options", {})
+    s = o.get("walker", "?")
+    if o.get("trigger"):
+        s += " + %s (%s mm)" % (o["trigger"], o["trigger_mm"])
+    return s
+
+
+def skip_reasons(man):
+    """Why a run that is not complete is not: its skips, else its reason."""
+    return "; ".join(x["reason"] for x in man.get("skipped", [])) or \
+        man.get("status_reason", "")
+
+
+def mean_half_ci(s, key):
+    """(mean, half width of its 95% CI) of summary.json metric @key, or None."""
+    m = s.get(key)
+    if not m:
+        return None
+    return m["mean"], (m["ci95_mean"][1] - m["ci95_mean"][0]) / 2
+
+
+def sync_ipis_per_cpu_per_event(s, role):
+    """summary.json's sync IPIs per CPU per trigger event for @role, or None."""
+    return get(s, "observers", "sync_ipis_by_role", role, "per_cpu_per_event")
+
+
+def se_log_from_ci(lo_pct, hi_pct, df, conf=0.95):
+    """The log-scale standard error behind a t interval [lo_pct, hi_pct] (%)."""
+    from scipy import stats
+    return (math.log1p(hi_pct / 100) - math.log1p(lo_pct / 100)) / \
+        (2 * stats.t.ppf(1 - (1 - conf) / 2, df))
+
+
+def bonferroni_ci(change_pct, se_log, df, conf):
+    """
+    The @conf interval (in %) of a change compare reported as change_pct with
+    se_log and df on the log scale: the same d, se and df at another level,
+    e.g. 1 - 0.01 / checks for a family of checks.
+    """
+    from scipy import stats
+    tb = stats.t.ppf(1 - (1 - conf) / 2, df)
+    d = math.log1p(change_pct / 100)
+    return (100 * (math.exp(d - tb * se_log) - 1),
+            100 * (math.exp(d + tb * se_log) - 1))
+
+
+def main(argv):
+    if len(argv) >= 3 and argv[0] == "get":
+        try:
+            v = get(load_json(argv[1]), *argv[2:])
+        except (OSError, ValueError):
+            v = None
+        print("missing" if v is None else
+              v if not isinstance(v, (dict, list)) else json.dumps(v))
+        return 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
