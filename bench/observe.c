@@ -17,9 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef GUPBENCH_SCRIPTS_DIR
-#define GUPBENCH_SCRIPTS_DIR "scripts"
-#endif
 #define TRACEFS "/sys/kernel/tracing"
 #define SYNC_FUNC "tlb_remove_table_smp_sync"
 
@@ -494,15 +491,14 @@ static bool ipi_usable(struct observe *o)
 static bool bpftrace_start(struct observe *o)
 {
 	char tool[PATH_MAX], script[PATH_MAX];
-	const char *dir = getenv("GUPBENCH_SCRIPTS");
 
 	if (!find_tool("bpftrace", tool, sizeof(tool))) {
 		snprintf(o->bt_why, sizeof(o->bt_why),
 			 "bpftrace not installed (apt-get install bpftrace)");
 		return false;
 	}
-	snprintf(script, sizeof(script), "%s/gupbench-ipis.bt", dir ? dir : GUPBENCH_SCRIPTS_DIR);
-	if (access(script, R_OK)) {
+	if (cli_find_file("gupbench-ipis.bt", "GUPBENCH_SCRIPTS", "scripts", script,
+			  sizeof(script))) {
 		snprintf(o->bt_why, sizeof(o->bt_why), "%.400s: %s (set GUPBENCH_SCRIPTS)",
 			 script, strerror(errno));
 		return false;

@@ -2,9 +2,12 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 void die_input(const char *fmt, ...)
 {
@@ -43,4 +46,33 @@ const char *cli_cmdline(int argc, char **argv, const char *prefix, char *buf, si
 	for (int i = 0; i < argc && off < len; i++)
 		off += snprintf(buf + off, len - off, "%s%s", i ? " " : prefix, argv[i]);
 	return buf;
+}
+
+int cli_find_file(const char *name, const char *env, const char *subdir,
+		  char *buf, size_t len)
+{
+	const char *dir = getenv(env);
+	char exe[PATH_MAX], *slash;
+	ssize_t n;
+
+	if (!buf || !len)
+		return -1;
+	if (dir && *dir) {
+		snprintf(buf, len, "%s/%s", dir, name);
+		return access(buf, R_OK) ? -1 : 0;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0) {
+		snprintf(buf, len, "/proc/self/exe");
+		return -1;
+	}
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(buf, len, "%s/../%s/%s", exe, subdir, name);
+	if (!access(buf, R_OK))
+		return 0;
+	snprintf(buf, len, "%s/%s", exe, name);
+	return access(buf, R_OK) ? -1 : 0;
 }

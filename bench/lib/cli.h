@@ -25,4 +25,14 @@ unsigned long long opt_number(const char *opt, const char *s,
 /* @prefix and argv[0..argc) joined by spaces (cut at @len), for a manifest. */
 const char *cli_cmdline(int argc, char **argv, const char *prefix, char *buf, size_t len);
 
+/*
+ * A data file the gupbench binary uses (a bpftrace script): in the
+ * directory @env names if it is set, else beside the binary
+ * (/proc/self/exe: an installed gupbench), else in ../@subdir from it (a
+ * build directory inside the source tree). 0 and @buf its path, or -1
+ * and @buf the first place looked at.
+ */
+int cli_find_file(const char *name, const char *env, const char *subdir,
+		  char *buf, size_t len);
+
 #endif
