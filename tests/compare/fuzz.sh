@@ -3,18 +3,20 @@
 # (-fsanitize=fuzzer,address,undefined) and runs it for FUZZ_SECONDS
 # (default 25) on a seed corpus made from the committed sample results.
 # SKIP (77) with the reason when clang or its fuzzer runtime is missing.
-# usage: fuzz.sh SOURCE_ROOT BUILD_DIR DATA_DIR
+# usage: fuzz.sh SOURCE_ROOT BUILD_DIR DATA_DIR BUILD_ROOT LIB_SOURCE...
+# (LIB_SOURCE...: meson.build's libgup_src, the library's one source list;
+# BUILD_ROOT holds its generated version.h)
 set -u
-SRC=$1 B=$2 DATA=$3
+SRC=$1 B=$2 DATA=$3 BROOT=$4
+shift 4
 SECS=${FUZZ_SECONDS:-25}
 CC=${FUZZ_CC:-clang}
 command -v "$CC" >/dev/null || { echo "SKIP: $CC not installed (apt-get install clang libclang-rt-14-dev)"; exit 77; }
 W=$B/fuzz-work
 mkdir -p "$W/corpus" "$W/artifacts"
 if ! "$CC" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-D_GNU_SOURCE -I"$SRC/bench" "$SRC/fuzz/fuzz_results_json.c" \
-	"$SRC/bench/lib/compare_stats.c" "$SRC/bench/lib/hist.c" "$SRC/bench/lib/cpulist.c" \
-	$(pkg-config --cflags --libs jansson gsl) -lm -o "$W/fuzz_results_json" 2>"$W/build.err"; then
+	-D_GNU_SOURCE -I"$SRC/bench" -I"$BROOT" "$SRC/fuzz/fuzz_results_json.c" "$@" \
+	$(pkg-config --cflags --libs jansson gsl) -lm -pthread -o "$W/fuzz_results_json" 2>"$W/build.err"; then
 	if grep -qi "libclang_rt.fuzzer\|cannot find.*fuzzer" "$W/build.err"; then
 		echo "SKIP: clang's libFuzzer runtime missing (apt-get install libclang-rt-14-dev)"
 		exit 77
