@@ -26,6 +26,7 @@
 #endif
 #include "gupbench.h"
 #include "model-seq.h"
+#include "walk-vmsplice.h"
 #include "lib/results.h"
 #include "lib/stats.h"
 #include "lib/sysinfo.h"
@@ -215,104 +216,14 @@ static void walkset_free(struct walkset *ws)
 }
 
 /* ------------------------------------------------------------------ */
-/* A real GUP-fast call: vmsplice() of P pages into a pipe              */
-
-struct vmctx {
-	char *buf;
-	size_t len;
-	int pipe[2];
-	int devnull;
-	unsigned int per_batch;		/* calls that fit in the pipe */
-	size_t pipe_bytes;
-	int err_no;
-};
-
-static int vm_setup(struct vmctx *vc, unsigned int pages, char *err, size_t errlen)
-{
-	long page = sysconf(_SC_PAGESIZE);
-	int sz;
-
-	memset(vc, 0, sizeof(*vc));
-	vc->pipe[0] = vc->pipe[1] = vc->devnull = -1;
-	vc->len = (size_t)pages * page;
-	vc->buf = mmap(NULL, vc->len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (vc->buf == MAP_FAILED) {
-		vc->buf = NULL;
-		snprintf(err, errlen, "mmap: %s", strerror(errno));
-		return -1;
-	}
-	memset(vc->buf, 0x5a, vc->len);
-	if (pipe2(vc->pipe, O_CLOEXEC)) {
-		snprintf(err, errlen, "pipe: %s", strerror(errno));
-		return -1;
-	}
-	/* a bigger pipe holds more calls per batch: less timer per call */
-	fcntl(vc->pipe[1], F_SETPIPE_SZ, 1 << 20);
-	sz = fcntl(vc->pipe[1], F_GETPIPE_SZ);
-	if (sz > 0 && (size_t)sz < vc->len)
-		sz = fcntl(vc->pipe[1], F_SETPIPE_SZ, (int)vc->len);
-	if (sz < 0 || (size_t)sz < vc->len) {
-		snprintf(err, errlen, "pipe cannot hold %u pages (%s)", pages,
-			 sz < 0 ? strerror(errno) : "see /proc/sys/fs/pipe-max-size");
-		return -1;
-	}
-	vc->pipe_bytes = (size_t)sz;
-	/* one pipe_buffer per page: the pipe has sz/page slots */
-	vc->per_batch = (unsigned int)((size_t)sz / page / pages);
-	vc->devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	if (vc->devnull < 0) {
-		snprintf(err, errlen, "/dev/null: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static inline int vm_call(struct vmctx *vc)
-{
-	struct iovec iov = { .iov_base = vc->buf, .iov_len = vc->len };
-	ssize_t n = vmsplice(vc->pipe[1], &iov, 1, 0);
-
-	if (n != (ssize_t)vc->len) {
-		vc->err_no = n < 0 ? errno : EAGAIN;
-		return -1;
-	}
-	return 0;
-}
-
-/* Untimed: empty the pipe without copying. */
-static int vm_drain(struct vmctx *vc, size_t bytes)
-{
-	while (bytes) {
-		ssize_t n = splice(vc->pipe[0], NULL, vc->devnull, NULL, bytes, 0);
-
-		if (n <= 0) {
-			vc->err_no = n < 0 ? errno : EIO;
-			return -1;
-		}
-		bytes -= (size_t)n;
-	}
-	return 0;
-}
-
-static void vm_teardown(struct vmctx *vc)
-{
-	if (vc->buf)
-		munmap(vc->buf, vc->len);
-	for (int i = 0; i < 2; i++)
-		if (vc->pipe[i] >= 0)
-			close(vc->pipe[i]);
-	if (vc->devnull >= 0)
-		close(vc->devnull);
-}
-
+/* A real GUP-fast call: the vmsplice walker's own (walk-vmsplice.h)    */
 /* ------------------------------------------------------------------ */
 /* Variants: one walk loop and one vmsplice loop each, with the         */
 /* sequences inlined                                                    */
 
 typedef uint64_t (*walk_loop_fn)(const struct walkset *ws, void **slot,
 				 unsigned int n, uint64_t *rng);
-typedef int (*vm_loop_fn)(struct vmctx *vc, void **slot, unsigned int n);
+typedef int (*vm_loop_fn)(struct vsplice *vc, void **slot, unsigned int n);
 
 #define DEFINE_LOOPS(name, start, end)					\
 static uint64_t walk_loop_##name(const struct walkset *ws, void **slot,	\
@@ -337,13 +248,13 @@ static uint64_t walk_loop_##name(const struct walkset *ws, void **slot,	\
 	return acc;							\
 }									\
 									\
-static int vm_loop_##name(struct vmctx *vc, void **slot, unsigned int n) \
+static int vm_loop_##name(struct vsplice *vc, void **slot, unsigned int n) \
 {									\
 	int ret = 0;							\
 									\
 	for (unsigned int i = 0; i < n && !ret; i++) {			\
 		start(slot, vc);					\
-		ret = vm_call(vc);					\
+		ret = vsplice_call(vc);					\
 		end(slot);						\
 	}								\
 	return ret;							\
@@ -451,7 +362,7 @@ static double walk_batch(const struct variant *v, const struct walkset *ws,
 }
 
 /* One timed batch of @v around vmsplice(), drained untimed: ns per call. */
-static double vm_batch(const struct variant *v, struct vmctx *vc)
+static double vm_batch(const struct variant *v, struct vsplice *vc)
 {
 	unsigned int n = vc->per_batch;
 	uint64_t t0 = timer_start(&gb_timer), t1;
@@ -459,7 +370,7 @@ static double vm_batch(const struct variant *v, struct vmctx *vc)
 	if (v->vm(vc, &model_slot, n))
 		return -1;
 	t1 = timer_stop(&gb_timer);
-	if (vm_drain(vc, n * vc->len))
+	if (vsplice_drain(vc, n * vc->len))
 		return -1;
 	return (double)timer_ns(&gb_timer, t1 - t0) / n;
 }
@@ -585,7 +496,7 @@ static int measure_walk(struct series *s, const struct walkset *ws,
 	return 0;
 }
 
-static int measure_vm(struct series *s, struct vmctx *vc,
+static int measure_vm(struct series *s, struct vsplice *vc,
 		      const struct model_opts *o, char *err, size_t errlen)
 {
 	unsigned int nb = o->vm_calls / vc->per_batch;
@@ -896,7 +807,7 @@ int cmd_model(int argc, char **argv)
 	struct results res;
 	struct walkset hot = { 0 }, cold = { 0 };
 	struct series s_hot, s_cold, s_vm;
-	struct vmctx vc;
+	struct vsplice vc;
 	char err[256] = "out of memory", loadavg[64], karch[64];
 	json_t *sys, *out, *modes;
 	int cpu, ret = EXIT_RUN_FAILED;
@@ -976,7 +887,7 @@ int cmd_model(int argc, char **argv)
 
 		snprintf(title, sizeof(title), "around a real GUP-fast call: "
 			 "vmsplice() of %u pages into a pipe (drain untimed)", o.pages);
-		if (vm_setup(&vc, o.pages, err, sizeof(err)) ||
+		if (vsplice_open(&vc, o.pages, 1 << 20, err, sizeof(err)) ||
 		    series_alloc(&s_vm, "", o.runs) ||
 		    measure_vm(&s_vm, &vc, &o, err, sizeof(err))) {
 			results_skip(&res, "vmsplice", err);
@@ -991,7 +902,7 @@ int cmd_model(int argc, char **argv)
 				"variants", series_json(&s_vm, o.runs,
 							have_hot ? &s_hot : NULL)));
 		}
-		vm_teardown(&vc);
+		vsplice_close(&vc);
 	}
 
 	if (results_write_json(&res, "model.json", out)) {
