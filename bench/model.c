@@ -801,145 +801,177 @@ static void print_header(const struct model_opts *o, json_t *sys, int cpu,
 
 /* ------------------------------------------------------------------ */
 
-int cmd_model(int argc, char **argv)
-{
+/* One gupbench model invocation: what its steps share. */
+struct model_run {
 	struct model_opts o;
 	struct results res;
-	struct walkset hot = { 0 }, cold = { 0 };
+	struct walkset hot, cold;
 	struct series s_hot, s_cold, s_vm;
 	struct vsplice vc;
-	char err[256] = "out of memory", loadavg[64], karch[64];
-	json_t *sys, *out, *modes;
-	int cpu, ret = EXIT_RUN_FAILED;
-	bool have_hot = false, have_cold = false, have_vm = false;
+	bool have_hot, have_cold, have_vm;
+	json_t *sys, *out;
+	int cpu;
+	char err[256], loadavg[64];
+};
 
-	parse_opts(argc, argv, &o);
-	/* other work on the machine shows up as noise: say how much there was */
-	if (sysinfo_cmd_line("cut -d' ' -f1-3 /proc/loadavg", loadavg, sizeof(loadavg)))
-		snprintf(loadavg, sizeof(loadavg), "unknown");
-#ifdef SEQ_UNSUPPORTED
-	fprintf(stderr, "gupbench: model: no start/end sequences for this architecture\n");
-	return EXIT_SKIPPED;
-#endif
-	timer_init(&gb_timer, false);
-	cpu = pin_here();
-	if (results_create(&res, o.root, "model", err, sizeof(err)))
-		die_input("model: %s", err);
-	results_preamble(&res, NULL, "gupbench model");
-	sys = json_incref(res.manifest);
+/* The results directory, its manifest, and model.json's header part. */
+static void model_open(struct model_run *m)
+{
+	char karch[64];
+
+	if (results_create(&m->res, m->o.root, "model", m->err, sizeof(m->err)))
+		die_input("model: %s", m->err);
+	results_preamble(&m->res, NULL, "gupbench model");
+	m->sys = json_incref(m->res.manifest);
 	if (sysinfo_emulated(karch, sizeof(karch)) == 1) {
 		char note[160];
 
 		snprintf(note, sizeof(note), "emulated: timing not meaningful (%s binary "
 			 "under user-mode emulation on a %s kernel)", SEQ_ARCH, karch);
-		json_object_set_new(res.manifest, "timing_note", json_string(note));
+		json_object_set_new(m->res.manifest, "timing_note", json_string(note));
 	}
-	json_object_set_new(res.manifest, "timer", timer_info(o.iters));
-	results_write_json(&res, "manifest.json", res.manifest);
+	json_object_set_new(m->res.manifest, "timer", timer_info(m->o.iters));
+	results_write_json(&m->res, "manifest.json", m->res.manifest);
 
-	memset(&s_hot, 0, sizeof(s_hot));
-	memset(&s_cold, 0, sizeof(s_cold));
-	memset(&s_vm, 0, sizeof(s_vm));
-	out = json_pack("{s:s, s:s, s:s, s:i, s:o, s:{s:i, s:i, s:i, s:i, s:i}}",
+	m->out = json_pack("{s:s, s:s, s:s, s:i, s:o, s:{s:i, s:i, s:i, s:i, s:i}}",
 		"what", "userspace replicas of the lockless walker start/end sequences; "
 			"not kernel measurements",
 		"arch", SEQ_ARCH,
-		"cpu_model", json_string_value(json_object_get(sys, "cpu_model")),
-		"cpu", cpu, "timer", timer_info(o.iters),
-		"params", "pages", o.pages, "runs", o.runs, "iters_per_batch", o.iters,
-		"batches_per_run", o.batches, "vm_calls_per_run", o.vm_calls);
-	json_object_set_new(out, "loadavg_at_start", json_string(loadavg));
-	json_object_set(out, "timing_note", json_object_get(sys, "timing_note") ?
-			json_object_get(sys, "timing_note") : json_null());
-	modes = json_object();
-	json_object_set_new(out, "walk", modes);
+		"cpu_model", json_string_value(json_object_get(m->sys, "cpu_model")),
+		"cpu", m->cpu, "timer", timer_info(m->o.iters),
+		"params", "pages", m->o.pages, "runs", m->o.runs, "iters_per_batch", m->o.iters,
+		"batches_per_run", m->o.batches, "vm_calls_per_run", m->o.vm_calls);
+	json_object_set_new(m->out, "loadavg_at_start", json_string(m->loadavg));
+	json_object_set(m->out, "timing_note", json_object_get(m->sys, "timing_note") ?
+			json_object_get(m->sys, "timing_note") : json_null());
+}
 
-	if (o.hot) {
-		if (walkset_init(&hot, "hot", 1, o.pages, err, sizeof(err)) ||
-		    series_alloc(&s_hot, "walk: HOT (the same 4 page tables every call)",
-				 o.runs) || measure_walk(&s_hot, &hot, &o))
-			goto fail;
-		have_hot = true;
+/* The hot and cold walk loops; -1 with m->err on failure. */
+static int model_walks(struct model_run *m)
+{
+	const struct model_opts *o = &m->o;
+	json_t *modes = json_object();
+
+	json_object_set_new(m->out, "walk", modes);
+	if (o->hot) {
+		if (walkset_init(&m->hot, "hot", 1, o->pages, m->err, sizeof(m->err)) ||
+		    series_alloc(&m->s_hot, "walk: HOT (the same 4 page tables every call)",
+				 o->runs) || measure_walk(&m->s_hot, &m->hot, o))
+			return -1;
+		m->have_hot = true;
 	}
-	if (o.cold) {
-		if (walkset_init(&cold, "cold", cold_nmm(&o), o.pages, err, sizeof(err)) ||
-		    series_alloc(&s_cold, "walk: COLD (random address space per call, "
-				 "every level a likely cache miss)", o.runs) ||
-		    measure_walk(&s_cold, &cold, &o))
-			goto fail;
-		have_cold = true;
+	if (o->cold) {
+		if (walkset_init(&m->cold, "cold", cold_nmm(o), o->pages, m->err,
+				 sizeof(m->err)) ||
+		    series_alloc(&m->s_cold, "walk: COLD (random address space per call, "
+				 "every level a likely cache miss)", o->runs) ||
+		    measure_walk(&m->s_cold, &m->cold, o))
+			return -1;
+		m->have_cold = true;
 	}
-	if (have_hot)
+	if (m->have_hot)
 		json_object_set_new(modes, "hot", json_pack("{s:I, s:I, s:b, s:o}",
-			"table_bytes", (json_int_t)hot.bytes, "address_spaces",
-			(json_int_t)hot.nmm, "madv_hugepage", hot.thp,
-			"variants", series_json(&s_hot, o.runs, NULL)));
-	if (have_cold)
+			"table_bytes", (json_int_t)m->hot.bytes, "address_spaces",
+			(json_int_t)m->hot.nmm, "madv_hugepage", m->hot.thp,
+			"variants", series_json(&m->s_hot, o->runs, NULL)));
+	if (m->have_cold)
 		json_object_set_new(modes, "cold", json_pack("{s:I, s:I, s:b, s:o}",
-			"table_bytes", (json_int_t)cold.bytes, "address_spaces",
-			(json_int_t)cold.nmm, "madv_hugepage", cold.thp,
-			"variants", series_json(&s_cold, o.runs, NULL)));
-	walkset_free(&hot);
-	walkset_free(&cold);
+			"table_bytes", (json_int_t)m->cold.bytes, "address_spaces",
+			(json_int_t)m->cold.nmm, "madv_hugepage", m->cold.thp,
+			"variants", series_json(&m->s_cold, o->runs, NULL)));
+	walkset_free(&m->hot);
+	walkset_free(&m->cold);
+	return 0;
+}
 
-	if (o.vm_calls) {
-		char title[160];
+/* Around a real vmsplice(); a failure is a recorded skip. */
+static void model_vmsplice(struct model_run *m)
+{
+	const struct model_opts *o = &m->o;
+	char title[160];
 
-		snprintf(title, sizeof(title), "around a real GUP-fast call: "
-			 "vmsplice() of %u pages into a pipe (drain untimed)", o.pages);
-		if (vsplice_open(&vc, o.pages, 1 << 20, err, sizeof(err)) ||
-		    series_alloc(&s_vm, "", o.runs) ||
-		    measure_vm(&s_vm, &vc, &o, err, sizeof(err))) {
-			results_skip(&res, "vmsplice", err);
-			json_object_set_new(out, "vmsplice",
-					    json_pack("{s:s}", "skipped", err));
-		} else {
-			s_vm.title = strdup(title);
-			have_vm = true;
-			json_object_set_new(out, "vmsplice", json_pack("{s:I, s:I, s:o}",
-				"calls_per_batch", (json_int_t)vc.per_batch,
-				"pipe_bytes", (json_int_t)vc.pipe_bytes,
-				"variants", series_json(&s_vm, o.runs,
-							have_hot ? &s_hot : NULL)));
-		}
-		vsplice_close(&vc);
+	snprintf(title, sizeof(title), "around a real GUP-fast call: "
+		 "vmsplice() of %u pages into a pipe (drain untimed)", o->pages);
+	if (vsplice_open(&m->vc, o->pages, 1 << 20, m->err, sizeof(m->err)) ||
+	    series_alloc(&m->s_vm, "", o->runs) ||
+	    measure_vm(&m->s_vm, &m->vc, o, m->err, sizeof(m->err))) {
+		results_skip(&m->res, "vmsplice", m->err);
+		json_object_set_new(m->out, "vmsplice",
+				    json_pack("{s:s}", "skipped", m->err));
+	} else {
+		m->s_vm.title = strdup(title);
+		m->have_vm = true;
+		json_object_set_new(m->out, "vmsplice", json_pack("{s:I, s:I, s:o}",
+			"calls_per_batch", (json_int_t)m->vc.per_batch,
+			"pipe_bytes", (json_int_t)m->vc.pipe_bytes,
+			"variants", series_json(&m->s_vm, o->runs,
+						m->have_hot ? &m->s_hot : NULL)));
 	}
+	vsplice_close(&m->vc);
+}
 
-	if (results_write_json(&res, "model.json", out)) {
-		snprintf(err, sizeof(err), "cannot write model.json");
+static void model_print(struct model_run *m)
+{
+	const struct model_opts *o = &m->o;
+	double step = gb_timer.resolution_ns;
+
+	if (o->json_only) {
+		json_dumpf(m->out, stdout, JSON_INDENT(1) | JSON_SORT_KEYS);
+		printf("\n");
+		return;
+	}
+	print_header(o, m->sys, m->cpu, m->have_cold ? &m->cold : NULL, m->loadavg);
+	if (m->have_hot)
+		print_series(&m->s_hot, NULL, step / o->iters);
+	if (m->have_cold)
+		print_series(&m->s_cold, NULL, step / o->iters);
+	if (m->have_vm)
+		print_series(&m->s_vm, m->have_hot ? &m->s_hot : NULL,
+			     step / m->vc.per_batch);
+	printf("\nresults: %s\n", m->res.dir);
+}
+
+int cmd_model(int argc, char **argv)
+{
+	static struct model_run m;
+	int ret = EXIT_RUN_FAILED;
+
+	snprintf(m.err, sizeof(m.err), "out of memory");
+	parse_opts(argc, argv, &m.o);
+	/* other work on the machine shows up as noise: say how much there was */
+	if (sysinfo_cmd_line("cut -d' ' -f1-3 /proc/loadavg", m.loadavg, sizeof(m.loadavg)))
+		snprintf(m.loadavg, sizeof(m.loadavg), "unknown");
+#ifdef SEQ_UNSUPPORTED
+	fprintf(stderr, "gupbench: model: no start/end sequences for this architecture\n");
+	return EXIT_SKIPPED;
+#endif
+	timer_init(&gb_timer, false);
+	m.cpu = pin_here();
+	model_open(&m);
+	if (model_walks(&m))
+		goto fail;
+	if (m.o.vm_calls)
+		model_vmsplice(&m);
+	if (results_write_json(&m.res, "model.json", m.out)) {
+		snprintf(m.err, sizeof(m.err), "cannot write model.json");
 		goto fail;
 	}
-	if (o.json_only) {
-		json_dumpf(out, stdout, JSON_INDENT(1) | JSON_SORT_KEYS);
-		printf("\n");
-	} else {
-		print_header(&o, sys, cpu, have_cold ? &cold : NULL, loadavg);
-		double step = gb_timer.resolution_ns;
-
-		if (have_hot)
-			print_series(&s_hot, NULL, step / o.iters);
-		if (have_cold)
-			print_series(&s_cold, NULL, step / o.iters);
-		if (have_vm)
-			print_series(&s_vm, have_hot ? &s_hot : NULL,
-				     step / vc.per_batch);
-		printf("\nresults: %s\n", res.dir);
-	}
-	results_finish(&res, "complete", NULL);
+	model_print(&m);
+	results_finish(&m.res, "complete", NULL);
 	ret = 0;
 	goto out;
 fail:
-	fprintf(stderr, "gupbench: model: %s\n", err);
-	results_finish(&res, "failed", err);
+	fprintf(stderr, "gupbench: model: %s\n", m.err);
+	results_finish(&m.res, "failed", m.err);
 out:
-	if (have_vm)
-		free((void *)s_vm.title);
-	series_free(&s_hot);
-	series_free(&s_cold);
-	series_free(&s_vm);
-	walkset_free(&hot);
-	walkset_free(&cold);
-	json_decref(out);
-	json_decref(sys);
+	if (m.have_vm)
+		free((void *)m.s_vm.title);
+	series_free(&m.s_hot);
+	series_free(&m.s_cold);
+	series_free(&m.s_vm);
+	walkset_free(&m.hot);
+	walkset_free(&m.cold);
+	json_decref(m.out);
+	json_decref(m.sys);
 	return ret;
 }
