@@ -238,16 +238,14 @@ static void claim_parse(int argc, char **argv, struct claim_opts *c)
 		case 'p':
 			c->o.pages = opt_number("--pages", optarg, 1, 4096);
 			break;
-		case CO_PATH:
-			if (!strcmp(optarg, "auto"))
-				c->path = PATH_AUTO;
-			else if (!strcmp(optarg, "gup-test"))
-				c->path = PATH_GUP_TEST;
-			else if (!strcmp(optarg, "vmsplice"))
-				c->path = PATH_VMSPLICE;
-			else
-				die_input("--path: '%s' is not auto, gup-test or vmsplice", optarg);
+		case CO_PATH: {
+			static const char *const p[] = { "auto", "gup-test", "vmsplice", NULL };
+			static const enum claim_path v[] = { PATH_AUTO, PATH_GUP_TEST,
+							     PATH_VMSPLICE };
+
+			c->path = v[opt_choice("--path", optarg, p)];
 			break;
+		}
 		case CO_GUP_CALLS:
 			c->o.gup_calls = opt_number("--gup-calls", optarg, 1, 1000000);
 			break;

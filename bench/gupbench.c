@@ -415,19 +415,13 @@ static bool parse_output_opt(int c, const char *arg, struct options *o, struct g
 	case OPT_NO_BPF:
 		o->ipi_observer = IPI_NONE;
 		return true;
-	case OPT_IPI_OBS:
-		if (!strcmp(arg, "auto"))
-			o->ipi_observer = IPI_AUTO;
-		else if (!strcmp(arg, "bpftrace"))
-			o->ipi_observer = IPI_BPFTRACE;
-		else if (!strcmp(arg, "tracefs"))
-			o->ipi_observer = IPI_TRACEFS;
-		else if (!strcmp(arg, "none"))
-			o->ipi_observer = IPI_NONE;
-		else
-			die_input("--ipi-observer: '%s' is not auto, bpftrace, tracefs "
-				  "or none", arg);
+	case OPT_IPI_OBS: {
+		static const char *const m[] = { "auto", "bpftrace", "tracefs", "none", NULL };
+		static const int v[] = { IPI_AUTO, IPI_BPFTRACE, IPI_TRACEFS, IPI_NONE };
+
+		o->ipi_observer = v[opt_choice("--ipi-observer", arg, m)];
 		return true;
+	}
 	case OPT_ROUND:
 		o->round = opt_number("--round", arg, 0, 1000000);
 		o->have_round = true;

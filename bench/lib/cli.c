@@ -38,6 +38,21 @@ unsigned long long opt_number(const char *opt, const char *s,
 	return v;
 }
 
+int opt_choice(const char *opt, const char *s, const char *const *names)
+{
+	char list[256];
+	size_t off = 0;
+	int n = 0;
+
+	for (; names[n]; n++)
+		if (!strcmp(s, names[n]))
+			return n;
+	for (int i = 0; i < n && off < sizeof(list); i++)
+		off += snprintf(list + off, sizeof(list) - off, "%s%s",
+				!i ? "" : i == n - 1 ? " or " : ", ", names[i]);
+	die_input("%s: '%s' is not %s", opt, s, list);
+}
+
 const char *cli_cmdline(int argc, char **argv, const char *prefix, char *buf, size_t len)
 {
 	size_t off = 0;

@@ -22,6 +22,12 @@ void die_input(const char *fmt, ...) __attribute__((format(printf, 1, 2), noretu
 unsigned long long opt_number(const char *opt, const char *s,
 			      unsigned long long lo, unsigned long long hi);
 
+/*
+ * The index of @s in the NULL-terminated @names, else die_input():
+ * "OPT: 'S' is not A, B or C".
+ */
+int opt_choice(const char *opt, const char *s, const char *const *names);
+
 /* @prefix and argv[0..argc) joined by spaces (cut at @len), for a manifest. */
 const char *cli_cmdline(int argc, char **argv, const char *prefix, char *buf, size_t len);
 
