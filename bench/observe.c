@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +84,26 @@ static bool find_tool(const char *name, char *path, size_t len)
 	return found;
 }
 
+/*
+ * Where gupbench's own tools (perf, bpftrace, cyclictest's and rtla's main
+ * threads, the tracefs reader) run: the trigger CPUs, else the CPUs that
+ * neither walk nor are RT CPUs, else all but the RT CPUs. Left to the
+ * scheduler they ran on the idle CPU and their wake-ups were a third of
+ * the csds queued to it (ipi_attribution, TCG guest, 2026-11-26).
+ */
+static void tool_cpus(const struct observe *o, cpu_set_t *set)
+{
+	CPU_ZERO(set);
+	if (o->opt->trigger)
+		CPU_OR(set, set, &o->opt->trigger_cpus);
+	for (int pass = 0; pass < 2 && !CPU_COUNT(set); pass++)
+		for (int c = 0; c < CPU_SETSIZE; c++)
+			if (CPU_ISSET(c, &o->online) && !CPU_ISSET(c, &o->opt->rt_cpus) &&
+			    (pass || !CPU_ISSET(c, &o->opt->walker_cpus)))
+				CPU_SET(c, set);
+	CPU_AND(set, set, &o->online);
+}
+
 /* fork + exec @argv with stdout/stderr to files in the results dir */
 static pid_t spawn(struct observe *o, char *const argv[], const char *out,
 		   const char *errf)
@@ -91,7 +112,9 @@ static pid_t spawn(struct observe *o, char *const argv[], const char *out,
 	pid_t pid;
 
 	pid_t self = getpid();
+	cpu_set_t tools;
 
+	tool_cpus(o, &tools);
 	snprintf(po, sizeof(po), "%s/%s", o->res->dir, out);
 	snprintf(pe, sizeof(pe), "%s/%s", o->res->dir, errf);
 	fflush(NULL);
@@ -102,6 +125,8 @@ static pid_t spawn(struct observe *o, char *const argv[], const char *out,
 
 		/* dies with gupbench; own process group: gupbench stops it */
 		gb_spawned_child(self);
+		if (CPU_COUNT(&tools))
+			sched_setaffinity(0, sizeof(tools), &tools);
 		fo = open(po, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		fe = open(pe, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		fi = open("/dev/null", O_RDONLY);
@@ -544,8 +569,8 @@ static bool bpftrace_start(struct observe *o)
 /*
  * The tracefs instance: the sync IPIs (the count when the method is
  * tracefs, a cross-check of bpftrace's otherwise) and every csd queued to
- * the RT and idle CPUs (the attribution). The reader runs on neither
- * walker nor RT CPUs where there is such a CPU.
+ * the RT and idle CPUs (the attribution). The reader runs where the
+ * other tools do (tool_cpus()).
  */
 static bool tracefs_start(struct observe *o)
 {
@@ -553,7 +578,6 @@ static bool tracefs_start(struct observe *o)
 	char out[PATH_MAX + 64];
 
 	CPU_ZERO(&attr);
-	CPU_ZERO(&reader);
 	for (int c = 0; c < CPU_SETSIZE; c++) {
 		const char *r;
 
@@ -562,13 +586,8 @@ static bool tracefs_start(struct observe *o)
 		r = role_of(o, c);
 		if (r == roles[2] || r == roles[3])
 			CPU_SET(c, &attr);
-		if (r != roles[0] && r != roles[2])
-			CPU_SET(c, &reader);
 	}
-	if (!CPU_COUNT(&reader))
-		for (int c = 0; c < CPU_SETSIZE; c++)
-			if (CPU_ISSET(c, &o->online) && role_of(o, c) != roles[2])
-				CPU_SET(c, &reader);
+	tool_cpus(o, &reader);
 	o->attr_cpus = CPU_COUNT(&attr);
 	snprintf(out, sizeof(out), "%s/tracefs-ipis.json", o->res->dir);
 	o->ct_on = !csdtrace_start(&o->ct, SYNC_FUNC, true, &attr, &reader, out,
