@@ -114,6 +114,10 @@ static void usage(FILE *f)
 "                           sync function's address; no bpftrace needed),\n"
 "                           auto (bpftrace, else tracefs; default) or none\n"
 "      --no-bpftrace        --ipi-observer=none (CAL counts are still kept)\n"
+"      --rt-timer-migration off|keep  off: kernel.timer_migration=0 while\n"
+"                           the RT CPUs are measured (restored after), so\n"
+"                           cyclictest's timer stays on its nohz_full CPU\n"
+"                           instead of waking it by IPI (default keep)\n"
 "      --ab-inject-ns N     paired A/B inside the invocation: the untimed phase\n"
 "                           runs in pairs of slices, A and B in a random order\n"
 "                           per pair, B with an N ns delay per call (0: an\n"
@@ -171,7 +175,7 @@ enum {
 	OPT_TRIGGER_CPUS = 256, OPT_TRIGGER_MM, OPT_PERIOD, OPT_WARMUP, OPT_INJECT,
 	OPT_GUP_CALLS, OPT_GUP_GET, OPT_TARGET, OPT_TARGET_SIZE, OPT_TOUCH,
 	OPT_VARIANT, OPT_LABEL, OPT_CLOCK, OPT_RT_CPUS, OPT_RT_INTERVAL, OPT_NO_BPF,
-	OPT_IPI_OBS, OPT_ROUND, OPT_AB_INJECT, OPT_AB_KNOB, OPT_AB_SLICE,
+	OPT_IPI_OBS, OPT_TMIG, OPT_ROUND, OPT_AB_INJECT, OPT_AB_KNOB, OPT_AB_SLICE,
 };
 
 static const struct option longopts[] = {
@@ -198,6 +202,7 @@ static const struct option longopts[] = {
 	{ "rt-interval-us", required_argument, NULL, OPT_RT_INTERVAL },
 	{ "no-bpftrace", no_argument, NULL, OPT_NO_BPF },
 	{ "ipi-observer", required_argument, NULL, OPT_IPI_OBS },
+	{ "rt-timer-migration", required_argument, NULL, OPT_TMIG },
 	{ "round", required_argument, NULL, OPT_ROUND },
 	{ "ab-inject-ns", required_argument, NULL, OPT_AB_INJECT },
 	{ "ab-knob", required_argument, NULL, OPT_AB_KNOB },
@@ -420,6 +425,12 @@ static bool parse_output_opt(int c, const char *arg, struct options *o, struct g
 		static const int v[] = { IPI_AUTO, IPI_BPFTRACE, IPI_TRACEFS, IPI_NONE };
 
 		o->ipi_observer = v[opt_choice("--ipi-observer", arg, m)];
+		return true;
+	}
+	case OPT_TMIG: {
+		static const char *const m[] = { "keep", "off", NULL };
+
+		o->rt_timer_migration_off = opt_choice("--rt-timer-migration", arg, m) == 1;
 		return true;
 	}
 	case OPT_ROUND:

@@ -31,6 +31,7 @@ struct options {
 	enum trigger_mm trigger_mm;
 	cpu_set_t walker_cpus, trigger_cpus, rt_cpus;
 	unsigned int rt_interval_us;	/* cyclictest -i */
+	bool rt_timer_migration_off;	/* kernel.timer_migration=0 meanwhile */
 	/* how sync IPIs are counted: --ipi-observer (--no-bpftrace: none) */
 	enum { IPI_AUTO, IPI_BPFTRACE, IPI_TRACEFS, IPI_NONE } ipi_observer;
 	unsigned int pages;		/* pages per GUP-fast call */

@@ -2,6 +2,7 @@
 #include "observe.h"
 #include "csdtrace.h"
 #include "lib/sysinfo.h"
+#include "lib/sysstate.h"
 #include "lib/toolparse.h"
 
 #include <errno.h>
@@ -422,6 +423,26 @@ static void isolation_check(struct observe *o)
 			!isolated ? "isolated" : "nohz_full", buf, buf);
 }
 
+/*
+ * kernel.timer_migration as the RT CPUs are measured. On (the default) a
+ * nohz_full CPU's timers are armed on housekeeping CPUs, so each of
+ * cyclictest's wake-ups can be a function-call IPI to the RT CPU (506 of
+ * the 513 csds to an isolated CPU 3 in a cond TCG guest's runs; 5 of 15
+ * with it off). --rt-timer-migration off sets 0 (sysstate restores it).
+ */
+static void timer_migration(struct observe *o)
+{
+	static const char knob[] = "/proc/sys/kernel/timer_migration";
+	char v[16] = "", err[256];
+
+	if (o->opt->rt_timer_migration_off && sysstate_set(knob, "0", err, sizeof(err)))
+		fprintf(stderr, "gupbench: warning: --rt-timer-migration off: %s\n", err);
+	if (sysfs_read(knob, v, sizeof(v)))
+		snprintf(v, sizeof(v), "unreadable");
+	json_object_set_new(o->cyc, "timer_migration", json_string(v));
+	json_object_set_new(o->rtla, "timer_migration", json_string(v));
+}
+
 void observe_quiet_reference(struct observe *o)
 {
 	double secs = o->opt->run_time * 2 < 1 ? 1 : o->opt->run_time * 2;
@@ -436,6 +457,7 @@ void observe_quiet_reference(struct observe *o)
 		return;
 	}
 	isolation_check(o);
+	timer_migration(o);
 	pid = cyclictest_spawn(o, secs, "quiet");
 	if (pid == -2) {
 		results_skip(o->res, "cyclictest", "cyclictest not installed (apt-get install rt-tests)");
