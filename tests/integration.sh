@@ -3,10 +3,23 @@
 # its results. Exit 77 (skip) only where the kernel or machine lacks the
 # feature, with the reason printed.
 # usage: integration.sh GUPBENCH CASE
+# The scenario cases are the `integration` rows of scripts/scenarios.txt
+# (tests/meson.build reads the list there too); the others are below.
+# integration.sh GUPBENCH --list prints each scenario case's label and
+# gupbench arguments (DIR: the odirect target directory), runs nothing.
 set -u
 GB=$1
 CASE=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
+SCEN=$HERE/../scripts/scenarios
+# plan [DIR]: "LABEL ARGS..." per scenario case, in table order
+plan() {
+	local l
+	for l in $("$SCEN" list integration); do
+		echo "$l $("$SCEN" args integration "$l" DIR="${1:-DIR}")"
+	done
+}
+[ "$CASE" = --list ] && { plan; exit; }
 OUT=$(mktemp -d "${TMPDIR:-/tmp}/gupbench-it.XXXXXX")
 trap 'rm -rf "$OUT"' EXIT
 # RUNS is what gupbench is asked for and what check_results.py expects:
@@ -68,37 +81,31 @@ odirect_dir() {
 	exit 77
 }
 
+# scenario CASE: a row of the matrix, run and checked; the huge page pool
+# must be as before, an odirect target directory empty afterwards
+scenario() {
+	local line args trig
+	dir=''	# global: the EXIT trap removes it
+	trig=$("$SCEN" get integration "$CASE" trigger)
+	if [ "$("$SCEN" get integration "$CASE" walker)" = odirect ]; then
+		dir=$(odirect_dir) || exit $?
+		trap 'rm -rf "$OUT" "$dir"' EXIT
+	fi
+	line=$(plan "$dir" | grep -m1 "^$CASE ") || fail "no scenario case $CASE"
+	read -r -a args <<<"${line#* }"
+	local before; before=$(cat /proc/sys/vm/nr_hugepages)
+	run "${args[@]}"
+	local after; after=$(cat /proc/sys/vm/nr_hugepages)
+	[ "$trig" = - ] || [ "$before" = "$after" ] || fail "nr_hugepages $before -> $after not restored"
+	[ -z "$dir" ] || [ -z "$(ls -A "$dir")" ] || fail "pattern file left in $dir"
+	if [ "$trig" = - ]; then check "$(one_dir)"; else check "$(one_dir)" --trigger "$trig"; fi
+}
+
+if "$SCEN" list integration | grep -qxF -- "$CASE"; then
+	scenario
+	exit 0
+fi
 case $CASE in
-vmsplice)
-	run vmsplice
-	check "$(one_dir)" ;;
-vmsplice-collapse-*|vmsplice-hugetlb-*)
-	mm=${CASE##*-}
-	trig=${CASE#vmsplice-}; trig=${trig%-*}
-	[ "$trig" = hugetlb ] && trig=hugetlb-unshare
-	before=$(cat /proc/sys/vm/nr_hugepages)
-	run vmsplice -t "$trig" --trigger-mm "$mm"
-	after=$(cat /proc/sys/vm/nr_hugepages)
-	[ "$before" = "$after" ] || fail "nr_hugepages $before -> $after not restored"
-	check "$(one_dir)" --trigger "$trig" ;;
-odirect|odirect-collapse-other)
-	dir=$(odirect_dir)
-	trap 'rm -rf "$OUT" "$dir"' EXIT
-	if [ $CASE = odirect ]; then
-		run odirect --target "$dir" --target-size 8M
-		[ -z "$(ls -A "$dir")" ] || fail "pattern file left in $dir"
-		check "$(one_dir)"
-	else
-		run odirect --target "$dir" --target-size 8M -t collapse
-		[ -z "$(ls -A "$dir")" ] || fail "pattern file left in $dir"
-		check "$(one_dir)" --trigger collapse
-	fi ;;
-gup-test)
-	run gup-test --gup-calls 256
-	check "$(one_dir)" ;;
-gup-test-collapse-other)
-	run gup-test --gup-calls 256 -t collapse
-	check "$(one_dir)" --trigger collapse ;;
 interrupt-restores)
 	# SIGINT in the middle: exit 130, directory marked incomplete,
 	# nr_hugepages given back
