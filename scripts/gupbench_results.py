@@ -6,10 +6,16 @@ scripts/compare-kernels, scripts/ci-kernel-proof, tests/check_results.py,
 tests/compare/*.sh) uses this module instead of its own json.load()s and
 key paths. Standard library only; bonferroni_ci() needs scipy.
 
+Also the reader of the documents gupbench compare writes (compare.json,
+`compare -f json` output: compare_doc()) and of scripts' own JSON (vm.json,
+campaign.json) through load_json().
+
 As a command, for shell scripts (no JSON is parsed in bash):
   gupbench_results.py get FILE KEY...   the value at FILE's KEY path (one
                                         key per level; list indexes are
                                         numbers), "missing" if any is absent
+  gupbench_results.py skips DIR         why the run in DIR skipped:
+                                        "what: reason; ..." (empty if none)
 """
 import json
 import math
@@ -47,9 +53,29 @@ def summary(d):
     return load_json(os.path.join(d, "summary.json"))
 
 
+def observers(d):
+    return load_json(os.path.join(d, "observers.json"))
+
+
+def compare_doc(text):
+    """The document of `gupbench compare -f json`'s output @text."""
+    return json.loads(text)
+
+
 def run_files(d):
     """run-NNN.json names of @d, in run order."""
     return sorted(f for f in os.listdir(d) if f.startswith("run-"))
+
+
+def runs(d):
+    """The run-NNN.json documents of @d, in run order."""
+    return [load_json(os.path.join(d, f)) for f in run_files(d)]
+
+
+def results_dirs(root):
+    """The results directories directly under @root, in name (= time) order."""
+    return sorted(os.path.join(root, f) for f in os.listdir(root)
+                  if is_results_dir(os.path.join(root, f)))
 
 
 def is_results_dir(d):
@@ -90,6 +116,12 @@ def skip_reasons(man):
     """Why a run that is not complete is not: its skips, else its reason."""
     return "; ".join(x["reason"] for x in man.get("skipped", [])) or \
         man.get("status_reason", "")
+
+
+def skips_text(man):
+    """'what: reason; ...' of a manifest's skipped list ('' if none)."""
+    return "; ".join("%s: %s" % (x["what"], x["reason"])
+                     for x in man.get("skipped", []))
 
 
 def mean_half_ci(s, key):
@@ -133,6 +165,9 @@ def main(argv):
             v = None
         print("missing" if v is None else
               v if not isinstance(v, (dict, list)) else json.dumps(v))
+        return 0
+    if len(argv) == 2 and argv[0] == "skips":
+        print(skips_text(manifest(argv[1])))
         return 0
     print(__doc__, file=sys.stderr)
     return 2

@@ -10,6 +10,7 @@ GB=$1
 W=$(mktemp -d "${TMPDIR:-/tmp}/gupbench-abknob.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 FAILS=0
+export PYTHONPATH=$(cd "$(dirname "$0")/../scripts" && pwd)${PYTHONPATH:+:$PYTHONPATH}
 ok() { echo "ok: $*"; }
 no() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
 [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ] || { echo "SKIP: needs 2 CPUs"; exit 77; }
@@ -22,19 +23,21 @@ rc=$?
 [ "$(cat "$W/knob")" = 7 ] && ok "knob restored to 7 after the run" ||
 	no "knob reads '$(cat "$W/knob")' after the run, not 7"
 /usr/bin/python3 - "$W/r" <<'PY' && ok "run files: 10 pairs each, knob in the manifest" || no "run files"
-import glob, json, sys
-d = glob.glob(sys.argv[1] + "/*/")[0]
-m = json.load(open(d + "manifest.json"))
+import sys
+import gupbench_results as gr
+d = gr.results_dirs(sys.argv[1])[0]
+m = gr.manifest(d)
 assert m["ab"]["knob"]["b"] == "1" and m["ab"]["pairs_per_run"] == 10, m["ab"]
-for f in glob.glob(d + "run-*.json"):
-    ab = json.load(open(f))["ab"]
+for r in gr.runs(d):
+    ab = r["ab"]
     assert ab["pairs"] + ab["empty_pairs"] == 10 and len(ab["log_ratios"]) == ab["pairs"], ab
     assert ab["pairs"] >= 9, ab
 PY
 "$GB" compare "$W/r" -f json >"$W/cmp.json" 2>"$W/cmp.err"
 /usr/bin/python3 - "$W/cmp.json" <<'PY' && ok "compare: one ab_within row, 1 unit, no interval" || { cat "$W/cmp.err"; no "compare row"; }
-import json, sys
-r = json.load(open(sys.argv[1]))["ab_within"]
+import sys
+import gupbench_results as gr
+r = gr.load_json(sys.argv[1])["ab_within"]
 assert len(r) == 1 and r[0]["units"] == 1 and r[0]["ci_pct"] == [None, None], r
 assert "= 1, A: 0" in r[0]["b"], r
 PY

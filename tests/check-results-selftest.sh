@@ -13,6 +13,7 @@ set -u
 GB=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
 CR=$HERE/check_results.py
+export PYTHONPATH=$HERE/../scripts${PYTHONPATH:+:$PYTHONPATH}	# gupbench_results
 OUT=$(mktemp -d "${TMPDIR:-/tmp}/gupbench-crself.XXXXXX")
 trap 'rm -rf "$OUT"' EXIT
 PASS=0 FAIL=0
@@ -44,14 +45,15 @@ with_delta() {	# with_delta NAME JSON-VALUE
 	cp -r "$d" "$OUT/$1"
 	python3 - "$OUT/$1" "$2" <<'PY'
 import glob, json, sys
+import gupbench_results as gr
 for f in glob.glob(sys.argv[1] + "/run-*.json"):
-    r = json.load(open(f))
+    r = gr.load_json(f)
     r["trigger"]["verify_counter_delta"] = json.loads(sys.argv[2])
     json.dump(r, open(f, "w"))
 PY
 }
 
-if python3 -c 'import glob,json,sys; sys.exit(0 if all(json.load(open(f))["trigger"]["verify_counter_delta"] is not None for f in glob.glob(sys.argv[1]+"/run-*.json")) else 1)' "$d"; then
+if python3 -c 'import sys,gupbench_results as gr; sys.exit(0 if all(r["trigger"]["verify_counter_delta"] is not None for r in gr.runs(sys.argv[1])) else 1)' "$d"; then
 	want 0 "real results, --runs 2" "$d" --runs 2 --trigger collapse
 else
 	want 77 "real results, --runs 2, /proc/vmstat without the counter" "$d" --runs 2 --trigger collapse

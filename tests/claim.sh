@@ -7,6 +7,7 @@ set -u
 GB=$1
 SCRIPT=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
+export PYTHONPATH=$(cd "$(dirname "$0")/../scripts" && pwd)${PYTHONPATH:+:$PYTHONPATH}	# gupbench_results
 OUT=$(mktemp -d "${TMPDIR:-/tmp}/gupbench-claim.XXXXXX")
 trap 'rm -rf "$OUT"' EXIT
 
@@ -32,14 +33,14 @@ grep -q '^path: \(vmsplice (fallback, gup_test unusable: .*)\|gup-test (.*)\)$' 
 	fail "stdout does not name the path taken (and why)"
 grep -q '^as the claim put it: total time ' "$OUT/stdout" || fail "no line in the claim's form"
 python3 - "${d[0]%/}" <<'EOF' || exit 1
-import csv, json, math, os, sys
+import csv, math, os, sys
+import gupbench_results as gr
 d = sys.argv[1]
 errs = []
 def check(c, m):
     if not c:
         errs.append(m)
-m = json.load(open(os.path.join(d, "manifest.json")))
-s = json.load(open(os.path.join(d, "summary.json")))
+m, s = gr.manifest(d), gr.summary(d)
 check(m.get("kind") == "claim", "manifest kind %r" % m.get("kind"))
 check(m.get("status") == "complete", "manifest status %r" % m.get("status"))
 check(m.get("reps_completed") == 3, "reps_completed %r" % m.get("reps_completed"))
@@ -110,8 +111,9 @@ if [ $rc -ne 0 ]; then
 	failed=$((failed + 1))
 else
 	python3 - "$OUT/cvg/summary.json" <<'EOF' || failed=$((failed + 1))
-import json, math, sys
-s = json.load(open(sys.argv[1]))
+import math, sys
+import gupbench_results as gr
+s = gr.load_json(sys.argv[1])
 c = s["comparisons"][0]
 bad = [k for k in ("claim_pooled", "gupbench_welch", "gupbench_paired")
        if not (math.isfinite(c[k]["half"]) and c[k]["half"] > 0)]

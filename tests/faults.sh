@@ -18,6 +18,7 @@
 set -u
 GB=$1
 CASE=$2
+export PYTHONPATH=$(cd "$(dirname "$0")/../scripts" && pwd)${PYTHONPATH:+:$PYTHONPATH}	# gupbench_results
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (mounts a tmpfs / makes a cgroup)"; exit 77; }
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gupbench-faults.XXXXXX")
 MNT=$WORK/mnt
@@ -76,9 +77,10 @@ results-later)
 	d=("$MNT"/*/)
 	[ ${#d[@]} -eq 1 ] || fail "want one results directory"
 	python3 - "${d[0]%/}" <<'PY' || fail "results directory"
-import glob, json, sys
+import glob, sys
+import gupbench_results as gr
 d = sys.argv[1]
-m = json.load(open(d + "/manifest.json"))
+m = gr.manifest(d)
 assert m["status"] == "failed", m["status"]
 assert "No space left on device" in m["status_reason"], m["status_reason"]
 assert not glob.glob(d + "/*.tmp"), glob.glob(d + "/*.tmp")
@@ -114,8 +116,8 @@ hugetlb-gone)
 	after=$(cat /proc/sys/vm/nr_hugepages)
 	d=("$OUT"/*/)
 	[ ${#d[@]} -eq 1 ] && [ -d "${d[0]}" ] || fail "want one results directory (exit $rc)"
-	reason=$(python3 -c 'import json,sys
-m = json.load(open(sys.argv[1] + "/manifest.json"))
+	reason=$(python3 -c 'import sys, gupbench_results as gr
+m = gr.manifest(sys.argv[1])
 print("|".join([m["status"]] + [s["reason"] for s in m["skipped"] if s["what"] == "hugetlb-unshare"]))' "${d[0]}")
 	case $reason in
 	skipped\|"no huge pages obtainable"*|skipped\|"cannot reserve"*)

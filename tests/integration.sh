@@ -12,6 +12,8 @@ GB=$1
 CASE=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
 SCEN=$HERE/../scripts/scenarios
+GR=$HERE/../scripts/gupbench_results.py	# the results reader (docs/results.md)
+export PYTHONPATH=$HERE/../scripts${PYTHONPATH:+:$PYTHONPATH}
 # plan [DIR]: "LABEL ARGS..." per scenario case, in table order
 plan() {
 	local l
@@ -61,7 +63,7 @@ run() {	# run ARGS... ; skips or fails as the exit status says
 	local rc=$?
 	if [ $rc -eq 77 ]; then
 		local d; d=$(one_dir)
-		echo "SKIP: $(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print("; ".join(s["what"]+": "+s["reason"] for s in m["skipped"]))' "$d/manifest.json")"
+		echo "SKIP: $(python3 "$GR" skips "$d")"
 		[ -f "$d/INCOMPLETE" ] && fail "skipped run left INCOMPLETE"
 		exit 77
 	fi
@@ -156,9 +158,10 @@ ipi-collapse-other)
 	run vmsplice "${cpus[@]}" -t collapse --trigger-mm other
 	d=$(one_dir)
 	python3 - "$d" "$role" <<'PY' || exit 1
-import json, sys
+import sys
+import gupbench_results as gr
 d, role = sys.argv[1], sys.argv[2]
-o = json.load(open(d + "/observers.json"))
+o = gr.observers(d)
 ipi, cal = o["sync_ipis"], o["cal_interrupts"]
 if ipi["status"] == "ok":
     r = ipi["by_role"][role]
@@ -186,8 +189,9 @@ cyclictest)
 	run vmsplice -C 1 --rt-cpus 0 -r "$RUNS" -T 0.5
 	d=$(one_dir)
 	python3 - "$d" <<'PY' || exit 1
-import json, sys
-c = json.load(open(sys.argv[1] + "/observers.json"))["cyclictest"]
+import sys
+import gupbench_results as gr
+c = gr.observers(sys.argv[1])["cyclictest"]
 for tag in ("quiet", "loaded"):
     r = c[tag]
     assert r["status"] == "ok", r

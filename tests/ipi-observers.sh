@@ -46,12 +46,14 @@ grep -qw tlb_remove_table_smp_sync /proc/kallsyms ||
 [ "$(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null)" != "" ] ||
 	{ echo "SKIP: no THP (the collapse trigger)"; exit 77; }
 RUN=(vmsplice -q -C 1 --trigger-cpus 0 -t collapse --trigger-mm other --warmup 0 -o "$OUT")
+export PYTHONPATH=$(cd "$(dirname "$0")/../scripts" && pwd)${PYTHONPATH:+:$PYTHONPATH}	# gupbench_results
 
 # observers.json's sync_ipis of the newest result as "key=value" lines
 facts() {
 	python3 - "$(ls -td "$OUT"/*/ | head -1)" <<'PY'
-import json, sys
-o = json.load(open(sys.argv[1] + "/observers.json"))
+import sys
+import gupbench_results as gr
+o = gr.observers(sys.argv[1])
 s = o["sync_ipis"]
 print("status=%s" % s["status"])
 print("reason=%s" % s.get("reason", ""))

@@ -69,8 +69,9 @@ gc=$?
 "$G" compare "$OUT/inject-0" "$OUT/inject-$NS" --format json >"$OUT/compare.json" 2>/dev/null
 grep -E '^metric|^GUP-fast latency p50' "$OUT/compare.txt"
 
-python3 - "$OUT" "$NS" "$BOOTS" "$ck" "$gc" "$T0" "$T1" "$STRICT" <<'PY'
-import itertools, json, math, os, sys, time
+PYTHONPATH=$ROOT/scripts python3 - "$OUT" "$NS" "$BOOTS" "$ck" "$gc" "$T0" "$T1" "$STRICT" <<'PY'
+import itertools, math, os, sys, time
+import gupbench_results as gr
 out, ns, boots, ck, gc, t0, t1 = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), \
     int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
 strict = sys.argv[8] == "1"
@@ -88,7 +89,7 @@ def boot_p50s(label):
         try:
             runs = [l.strip() for l in open(os.path.join(bd, "runs")) if l.strip()]
             knobs.append(open(os.path.join(bd, "inject_ns")).read().strip())
-            s = json.load(open(os.path.join(d, runs[-1], "summary.json")))
+            s = gr.summary(os.path.join(d, runs[-1]))
             vals.append(float(s["walker_p50"]["median"]))
         except (OSError, ValueError, KeyError, IndexError):
             pass
@@ -104,7 +105,7 @@ check("knob read back in every boot", k0 == ["0"] * boots and k1 == [str(ns)] * 
 # compare's own figure
 m = None
 try:
-    doc = json.load(open(os.path.join(out, "compare.json")))
+    doc = gr.load_json(os.path.join(out, "compare.json"))
     for c in doc["comparisons"]:
         for x in c["metrics"]:
             if x["metric"] == "walker_p50":
@@ -115,7 +116,7 @@ bucket = None
 try:   # histogram bucket width at the base p50 (a p50 is a bucket value)
     d = os.path.join(out, "inject-0")
     run = sorted(r for r in os.listdir(d) if r.endswith("-walk"))[0]
-    h = json.load(open(os.path.join(d, run, "run-001.json")))["timed"]["histogram"]
+    h = gr.runs(os.path.join(d, run))[0]["timed"]["histogram"]
     p50 = sorted(b0)[len(b0) // 2]
     bucket = 2.0 ** math.floor(math.log2(p50)) / 2 ** int(h["sub_bucket_bits"])
 except (OSError, ValueError, KeyError, IndexError):

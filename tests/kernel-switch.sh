@@ -44,8 +44,9 @@ ck=$?
 say "compare-kernels exit $ck"
 "$G" compare "$OUT/ck/cond-switch-0" -f json >"$OUT/ab.json" 2>"$OUT/ab.err"
 
-/usr/bin/python3 - "$OUT/ck" "$ck" "$OUT/ab.json" <<'PY'
-import glob, json, os, sys
+PYTHONPATH=$ROOT/scripts /usr/bin/python3 - "$OUT/ck" "$ck" "$OUT/ab.json" <<'PY'
+import glob, os, sys
+import gupbench_results as gr
 ck_dir, ck, ab_json = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 P = F = 0
 def check(name, ok, detail):
@@ -58,7 +59,7 @@ def read(p):
     except OSError: return "missing"
 def obs(s):
     f = sorted(glob.glob(os.path.join(ck_dir, s, "*-other", "observers.json")))
-    return json.load(open(f[-1]))["sync_ipis"] if f else None
+    return gr.observers(os.path.dirname(f[-1]))["sync_ipis"] if f else None
 for v in ("0", "1"):
     s = "cond-switch-" + v
     st = [read(os.path.join(ck_dir, s, "status-" + sc)) for sc in ("other", "track-ab")]
@@ -76,11 +77,11 @@ for v, want in (("0", "the sync IPI on every collapse"), ("1", "no sync IPI")):
           "IPIs to CPU 3: %s; collapse events: %s; per CPU %s" % (
               q3, ev, {k: c["count"] for k, c in j["by_cpu_all_senders"].items()}))
 runs = sorted(glob.glob(os.path.join(ck_dir, "cond-switch-*", "*-track-ab", "run-*.json")))
-pairs = [json.load(open(f))["ab"]["pairs"] for f in runs]
+pairs = [gr.load_json(f)["ab"]["pairs"] for f in runs]
 check("track-ab: every run holds paired slices", len(runs) >= 2 and min(pairs) > 0,
       "%d run files, pairs %s" % (len(runs), pairs))
 try:
-    rows = json.load(open(ab_json))["ab_within"]
+    rows = gr.load_json(ab_json)["ab_within"]
 except (OSError, ValueError, KeyError):
     rows = []
 check("gupbench compare: a within-invocation row for cond-switch-0",

@@ -33,9 +33,11 @@ if [ -z "${KA_RESULTS:-}" ]; then
 	t0=$(date +%s)
 	"$G" $args -r 1 -T 0.5 --ab-inject-ns 0 --variant pilot -o "$OUT/pilot" -q \
 		>"$OUT/pilot.log" 2>&1 || { cat "$OUT/pilot.log"; echo "FAIL: pilot invocation"; exit 1; }
-	read -r A N1 N3 < <($PY - "$OUT/pilot" <<'PY'
-import glob, json, sys
-r = json.load(open(glob.glob(sys.argv[1] + "/*/run-001.json")[0]))
+	read -r A N1 N3 < <($PY - "$OUT/pilot" "$(dirname "$IL")" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[2])
+import gupbench_results as gr
+r = gr.runs(gr.results_dirs(sys.argv[1])[0])[0]
 a = r["ab"]["a_ns_per_call_median"]
 print("%.0f" % a, max(1, round(0.01 * a)), max(1, round(0.03 * a)))
 PY

@@ -11,6 +11,7 @@ T=$(mktemp -d /tmp/gupbench-cmp-bad.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 fail=0
 PY=/usr/bin/python3
+export PYTHONPATH=$(cd "$(dirname "$0")/../../scripts" && pwd)${PYTHONPATH:+:$PYTHONPATH}	# gupbench_results
 
 # A real A/A: two sets of separate invocations of the same command, run
 # interleaved by scripts/interleave on the 2-CPU VM (data/aa: baseline and
@@ -19,8 +20,9 @@ PY=/usr/bin/python3
 # not a test.)
 "$G" compare "$DATA/aa/baseline" "$DATA/aa/aa" --format json >"$T/aa.json" || { echo "FAIL: A/A exit $?"; exit 1; }
 $PY - "$T/aa.json" <<'PY' || fail=1
-import json, sys
-d = json.load(open(sys.argv[1]))
+import sys
+import gupbench_results as gr
+d = gr.load_json(sys.argv[1])
 (c,) = d["comparisons"]
 assert c["status"] == "compared" and c["unit"] == "invocation", c["status"]
 assert c["base_units"] == 5 and c["other_units"] == 5, (c["base_units"], c["other_units"])
@@ -52,8 +54,9 @@ fresh() { rm -rf "$T/o"; cp -r "$S/inject3pct" "$T/o"; }
 setfield() { # run-file dotted.field value(JSON)
 	$PY - "$@" <<'PY'
 import json, sys
+import gupbench_results as gr
 f, path, val = sys.argv[1], sys.argv[2].split("."), json.loads(sys.argv[3])
-j = json.load(open(f))
+j = gr.load_json(f)
 o = j
 for k in path[:-1]:
     o = o[k]
@@ -76,13 +79,15 @@ fresh; d=$(one_run_dir); : >"$d/manifest.json"
 expect2 "empty manifest" "manifest.json" "$S/baseline" "$T/o"
 fresh; d=$(one_run_dir); $PY - "$d/run-001.json" <<'PY'
 import json, sys
-j = json.load(open(sys.argv[1])); j["timed"]["histogram"]["buckets"] = [[5, "x"]]
+import gupbench_results as gr
+j = gr.load_json(sys.argv[1]); j["timed"]["histogram"]["buckets"] = [[5, "x"]]
 json.dump(j, open(sys.argv[1], "w"))
 PY
 expect2 "malformed histogram" "histogram" "$S/baseline" "$T/o"
 fresh; d=$(one_run_dir); $PY - "$d/run-001.json" <<'PY'
 import json, sys
-j = json.load(open(sys.argv[1])); j["timed"] = [1, 2]
+import gupbench_results as gr
+j = gr.load_json(sys.argv[1]); j["timed"] = [1, 2]
 json.dump(j, open(sys.argv[1], "w"))
 PY
 expect2 "wrong JSON type" "timed" "$S/baseline" "$T/o"
@@ -138,7 +143,7 @@ fresh
 for d in "$T"/o/*/; do
 	grep -q '"trigger": *"collapse"' "$d/manifest.json" || continue
 	for r in "$d"/run-*.json; do
-		$PY -c 'import json,sys; j=json.load(open(sys.argv[1])); j["trigger"]=None; json.dump(j,open(sys.argv[1],"w"))' "$r"
+		$PY -c 'import json,sys,gupbench_results as gr; j=gr.load_json(sys.argv[1]); j["trigger"]=None; json.dump(j,open(sys.argv[1],"w"))' "$r"
 	done
 done
 stated "metric on one side only: rows marked missing" "missing: missing in OTHER" "$S/baseline" "$T/o"

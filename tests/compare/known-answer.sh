@@ -59,10 +59,11 @@ t0=$(date +%s%N)
 "$G" $args --inject-ns 1 --variant pilot -o "$OUT/pilot" -q >"$OUT/pilot.log" 2>&1 || {
 	rc=$?; cat "$OUT/pilot.log"; echo "FAIL: pilot invocation exited $rc"; exit 1; }
 t1=$(date +%s%N)
-read -r N1 N3 R U0 F < <($PY - "$OUT/pilot" "$(( (t1 - t0) / 1000000 ))" "$BUDGET" <<'PY'
-import glob, json, sys
-d = glob.glob(sys.argv[1] + "/*/")[0]
-runs = [json.load(open(f)) for f in sorted(glob.glob(d + "run-*.json"))]
+read -r N1 N3 R U0 F < <($PY - "$OUT/pilot" "$(( (t1 - t0) / 1000000 ))" "$BUDGET" "$(dirname "$IL")" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[4])
+import gupbench_results as gr
+runs = gr.runs(gr.results_dirs(sys.argv[1])[0])
 f = sum(r["inject_in_loop_ns"] for r in runs) / len(runs)
 u0 = sorted(r["untimed_ns_per_call"] for r in runs)[len(runs) // 2] - f
 ms, budget = int(sys.argv[2]), float(sys.argv[3])

@@ -27,6 +27,9 @@ except ImportError:
     print("SKIP: python3-scipy not installed (apt-get install -y python3-scipy)")
     sys.exit(77)
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+import gupbench_results as gr  # noqa: E402  the one reader of results
+
 G, TOOL = sys.argv[1], sys.argv[2]
 T = tempfile.mkdtemp(prefix="gupbench-synth.")
 fails = 0
@@ -70,7 +73,7 @@ def compare(a, b):
     if p.returncode:
         print("FAIL: compare exit %d: %s" % (p.returncode, p.stderr.strip()))
         sys.exit(1)
-    c = json.loads(p.stdout)["comparisons"]
+    c = gr.compare_doc(p.stdout)["comparisons"]
     assert len(c) == 1, len(c)
     return c[0]
 
