@@ -5,6 +5,7 @@
 # usage: rt-timer-migration.sh GUPBENCH
 set -u
 GB=$1
+export PYTHONPATH=$(cd "$(dirname "$0")/../scripts" && pwd)${PYTHONPATH:+:$PYTHONPATH}	# gupbench_results
 K=/proc/sys/kernel/timer_migration
 OUT=$(mktemp -d "${TMPDIR:-/tmp}/gupbench-tmig.XXXXXX")
 trap 'rm -rf "$OUT"' EXIT
@@ -19,7 +20,7 @@ before=$(cat $K)
 [ "$before" = 1 ] || { echo "SKIP: timer_migration is already $before here"; exit 77; }
 "$GB" vmsplice -q -C 1 --rt-cpus 0 --rt-timer-migration off --no-bpftrace -r 1 -T 0.3 \
 	--warmup 0 -o "$OUT/r" >/dev/null 2>&1 || fail "gupbench exited $?"
-v=$(python3 -c 'import json,sys,glob; print(json.load(open(glob.glob(sys.argv[1] + "/*/observers.json")[0]))["cyclictest"]["timer_migration"])' "$OUT/r")
+v=$(python3 -c 'import sys, gupbench_results as gr; print(gr.observers(gr.results_dirs(sys.argv[1])[0])["cyclictest"]["timer_migration"])' "$OUT/r")
 [ "$v" = 0 ] || fail "observers.json says timer_migration $v during the run, not 0"
 [ "$(cat $K)" = "$before" ] || fail "not restored after the run: $(cat $K)"
 "$GB" vmsplice -q -C 1 --rt-cpus 0 --rt-timer-migration off --no-bpftrace -r 20 -T 0.3 \

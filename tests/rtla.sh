@@ -8,6 +8,7 @@
 # usage: rtla.sh GUPBENCH
 set -u
 GB=$1
+export PYTHONPATH=$(cd "$(dirname "$0")/../scripts" && pwd)${PYTHONPATH:+:$PYTHONPATH}	# gupbench_results
 OUT=$(mktemp -d "${TMPDIR:-/tmp}/gupbench-rtla.XXXXXX")
 trap 'rm -rf "$OUT"' EXIT
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (rtla, tracefs)"; exit 77; }
@@ -18,8 +19,9 @@ rt=$((n >= 3 ? n - 1 : 0))
 	>"$OUT.log" 2>&1 || { echo "FAIL: gupbench exited $?"; cat "$OUT.log"; rm -f "$OUT.log"; exit 1; }
 rm -f "$OUT.log"
 python3 - "$(ls -d "$OUT"/*/)" "$rt" <<'PY'
-import json, sys
-o = json.load(open(sys.argv[1] + "/observers.json"))["rtla"]
+import sys
+import gupbench_results as gr
+o = gr.observers(sys.argv[1])["rtla"]
 rt = sys.argv[2]
 st = o.get("status")
 if st == "skipped":

@@ -26,6 +26,7 @@
 # usage: signals.sh GUPBENCH CASE
 set -u
 GB=$1
+export PYTHONPATH=$(cd "$(dirname "$0")/../scripts" && pwd)${PYTHONPATH:+:$PYTHONPATH}	# gupbench_results
 CASE=$2
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (huge pages, THP, tracing; signals to a root run)"; exit 77; }
 command -v setsid >/dev/null || { echo "SKIP: setsid (util-linux) not installed"; exit 77; }
@@ -105,11 +106,12 @@ check_dir() {
 	d=("$OUT"/*/)
 	[ ${#d[@]} -eq 1 ] && [ -d "${d[0]}" ] || fail "want one results directory, have: $(ls "$OUT")"
 	python3 - "${d[0]%/}" "$want" "${2:-}" <<'PY' || fail "results directory check"
-import glob, json, os, sys
+import glob, os, sys
+import gupbench_results as gr
 d, want, strict = sys.argv[1], sys.argv[2], sys.argv[3] == "strict"
 def bad(msg):
     print("FAIL: %s: %s" % (d, msg)); sys.exit(1)
-m = json.load(open(d + "/manifest.json"))
+m = gr.manifest(d)
 if m["status"] != want:
     bad("manifest status %r, want %r" % (m["status"], want))
 tmp = glob.glob(d + "/*.tmp")
@@ -133,13 +135,13 @@ runs = sorted(glob.glob(d + "/run-*.json"))
 if len(runs) != n:
     bad("%d run files for runs_completed %d" % (len(runs), n))
 for r in runs:
-    json.load(open(r))
+    gr.load_json(r)
 if strict and not os.path.exists(d + "/observers.json"):
     bad("observers.json missing")
 if os.path.exists(d + "/observers.json"):
-    json.load(open(d + "/observers.json"))
+    gr.observers(d)
 if n:
-    s = json.load(open(d + "/summary.json"))
+    s = gr.summary(d)
     if s["runs"] != n or s.get("interrupted") is not True:
         bad("summary.json runs %r interrupted %r" % (s["runs"], s.get("interrupted")))
     rows = open(d + "/summary.csv").read().splitlines()

@@ -85,7 +85,7 @@ expect bad-init 125 120 'Kernel panic - not syncing: Requested init /nonexistent
 kboot=$(sed -nE 's/^\[ *([0-9]+)\.[0-9]+\] Kernel panic.*/\1/p' "$OUT/bad-init/.vm/console.log" | head -1)
 kboot=${kboot:-30}
 [ ${#ACCEL[@]} = 0 ] && [ -f "$OUT/bad-init/.vm/vm.json" ] &&
-	ACCEL=(--accel "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["accel"])' "$OUT/bad-init/.vm/vm.json" 2>/dev/null || echo tcg)")
+	ACCEL=(--accel "$(python3 "$ROOT/scripts/gupbench_results.py" get "$OUT/bad-init/.vm/vm.json" accel | sed 's/^missing$/tcg/')")
 echo "accel: ${ACCEL[1]:-?}"
 vm init-exits 120 -a init=/bin/false -- true
 expect init-exits 125 120 'Kernel panic - not syncing: Attempted to kill init' 'kernel panic'

@@ -11,9 +11,10 @@ skip() { echo "SKIP: $*"; exit 77; }
 # newest results directory with LABEL under DIR
 results_dir() { ls -d "$1"/*-"$2"* 2>/dev/null | tail -1; }
 
-# json FILE 'python expression on j' -> prints the value
+# json FILE 'python expression on j' -> prints the value (j read by
+# scripts/gupbench_results.py, the results reader)
 json() {
-	"$PY" -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+	PYTHONPATH=$SRCDIR/scripts "$PY" -c 'import sys, gupbench_results as gr; j = gr.load_json(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"
 }
 
 # Tests must also pass under ASan/UBSan: make leaks and UB fatal but keep
