@@ -25,6 +25,7 @@
 #include <getopt.h>
 #include <math.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -332,294 +333,373 @@ static void print_line(const char *what, const struct sample_stats *s, int prec)
 	       s->mean > 0 ? half / s->mean * 100 : 0.0);
 }
 
-int cmd_claim(int argc, char **argv)
-{
-	struct claim_opts c = {
-		.o = { .walker = &walker_vmsplice, .pages = 8, .gup_calls = 1024, .gup_pin = true,
-		       .results_root = "results", .runs = 10 },
-		.path = PATH_AUTO, .reps = 10, .rep_time = 1.0,
-	};
-	const struct walker_ops *ops = &walker_vmsplice;
-	struct claim_thread *ct = NULL;
-	struct rep *rp = NULL;
+/* one claim invocation, handed from step to step */
+struct claim_run {
+	struct claim_opts c;
+	const struct walker_ops *ops;	/* the path taken */
+	char reason[512];		/* why that path */
+	char cpus[256];			/* the threads' CPUs, as a list */
+	unsigned int nt;		/* threads */
+	struct claim_thread *ct;
+	bool started;			/* threads created */
+	struct rep *rp;			/* one per repetition */
+	unsigned int done;		/* repetitions completed */
 	struct results res;
-	char err[512], reason[512] = "", cpus[256], cmdline[4096] = "";
-	const char *status = "failed", *why = NULL, *note;
-	double *x = NULL;
-	unsigned int nt, done = 0;
-	bool started = false;
-	int ret = EXIT_RUN_FAILED;
-	FILE *csv = NULL;
+	FILE *csv;			/* reps.csv while it is written */
+	const char *note;		/* VM / TCG timing note, or NULL */
+	char err[512];
+};
 
-	cli_cmdline(argc, argv, "gupbench ", cmdline, sizeof(cmdline));
-	claim_parse(argc, argv, &c);
-	c.o.runs = c.reps;
-	nt = CPU_COUNT(&c.o.walker_cpus);
-	cpulist_format(&c.o.walker_cpus, cpus, sizeof(cpus));
+/* gup_test where it exists (as the claim), else vmsplice; r->reason says why */
+static void claim_choose_path(struct claim_run *r)
+{
+	struct claim_opts *c = &r->c;
 
-	/* which path: gup_test where it exists (as the claim), else vmsplice */
-	if (c.path != PATH_VMSPLICE) {
+	r->ops = &walker_vmsplice;
+	if (c->path != PATH_VMSPLICE) {
 		char why_not[400];
-		int rc = walker_gup_test.probe(&c.o, why_not, sizeof(why_not));
+		int rc = walker_gup_test.probe(&c->o, why_not, sizeof(why_not));
 
 		if (rc == 0) {
-			ops = &walker_gup_test;
-			c.o.walker = &walker_gup_test;
-			snprintf(reason, sizeof(reason), "/sys/kernel/debug/gup_test present");
+			r->ops = &walker_gup_test;
+			c->o.walker = &walker_gup_test;
+			snprintf(r->reason, sizeof(r->reason), "/sys/kernel/debug/gup_test present");
 		} else {
-			snprintf(reason, sizeof(reason), "%s%s",
-				 c.path == PATH_AUTO ? "fallback, gup_test unusable: " : "",
+			snprintf(r->reason, sizeof(r->reason), "%s%s",
+				 c->path == PATH_AUTO ? "fallback, gup_test unusable: " : "",
 				 why_not);
 		}
 	} else {
-		snprintf(reason, sizeof(reason), "--path vmsplice");
+		snprintf(r->reason, sizeof(r->reason), "--path vmsplice");
 	}
-	if (ops == &walker_gup_test && c.calls && c.calls % c.o.gup_calls)
-		c.calls += c.o.gup_calls - c.calls % c.o.gup_calls;
+	if (r->ops == &walker_gup_test && c->calls && c->calls % c->o.gup_calls)
+		c->calls += c->o.gup_calls - c->calls % c->o.gup_calls;
+}
 
-	timer_init(&gb_timer, false);
-	snprintf(gb_name_walker, sizeof(gb_name_walker), "gbc%d", (int)getpid());
-	if (results_create(&res, c.o.results_root, c.o.label ? c.o.label : "claim",
-			   err, sizeof(err)))
-		die_input("%s", err);
+/* the results directory and its manifest (exit 2 if it cannot be made) */
+static void claim_manifest(struct claim_run *r, const char *cmdline)
+{
+	struct claim_opts *c = &r->c;
+	bool gt = r->ops == &walker_gup_test;
+	json_t *m;
+
+	if (results_create(&r->res, c->o.results_root, c->o.label ? c->o.label : "claim",
+			   r->err, sizeof(r->err)))
+		die_input("%s", r->err);
 	sysstate_install_signals(&claim_stop);
-	results_preamble(&res, c.o.variant, cmdline);
-	note = sysinfo_virt_note(false);
-	json_object_set_new(res.manifest, "kind", json_string("claim"));
-	json_object_set_new(res.manifest, "what", json_string(
+	results_preamble(&r->res, c->o.variant, cmdline);
+	r->note = sysinfo_virt_note(false);
+	m = r->res.manifest;
+	json_object_set_new(m, "kind", json_string("claim"));
+	json_object_set_new(m, "what", json_string(
 		"the v4 cover letter's method: threads pinned one per CPU, a fixed number "
 		"of GUP-fast calls each, started on a barrier; wall time of each "
 		"repetition (first start to last end, CLOCK_MONOTONIC_RAW)"));
-	json_object_set_new(res.manifest, "options", json_pack(
+	json_object_set_new(m, "options", json_pack(
 		"{s:i, s:I, s:f, s:f, s:s, s:i, s:i, s:s, s:I, s:i}",
-		"reps", c.reps, "calls_per_thread_requested", (json_int_t)c.calls,
-		"rep_time_target_s", c.calls ? 0.0 : c.rep_time, "time_budget_s", c.budget,
-		"cpus", cpus, "threads", nt, "pages", c.o.pages,
-		"path_requested", c.path == PATH_AUTO ? "auto" :
-				  c.path == PATH_GUP_TEST ? "gup-test" : "vmsplice",
-		"inject_ns", (json_int_t)c.o.inject_ns, "gup_calls_per_ioctl",
-		c.o.gup_calls));
-	json_object_set_new(res.manifest, "path", json_pack("{s:s, s:s, s:s}",
-		"name", ops->name, "why", reason, "timed_call", ops == &walker_gup_test ?
+		"reps", c->reps, "calls_per_thread_requested", (json_int_t)c->calls,
+		"rep_time_target_s", c->calls ? 0.0 : c->rep_time, "time_budget_s", c->budget,
+		"cpus", r->cpus, "threads", r->nt, "pages", c->o.pages,
+		"path_requested", c->path == PATH_AUTO ? "auto" :
+				  c->path == PATH_GUP_TEST ? "gup-test" : "vmsplice",
+		"inject_ns", (json_int_t)c->o.inject_ns, "gup_calls_per_ioctl",
+		c->o.gup_calls));
+	json_object_set_new(m, "path", json_pack("{s:s, s:s, s:s}",
+		"name", r->ops->name, "why", r->reason, "timed_call", gt ?
 		"gup_test PIN_FAST_BENCHMARK ioctl (N calls of P pages each, then unpin), "
 		"per-call delay loop after it" :
 		"vmsplice() of P pages into a pipe, then splice() to /dev/null to drain it"));
-	json_object_set_new(res.manifest, "timer", timer_to_json(&gb_timer));
-	if (c.o.inject_ns)
-		json_object_set_new(res.manifest, "inject", json_pack("{s:I, s:f, s:s}",
-			"requested_ns", (json_int_t)c.o.inject_ns,
-			"measured_ns", timer_spin_measure(&gb_timer, c.o.inject_ns, NULL),
+	json_object_set_new(m, "timer", timer_to_json(&gb_timer));
+	if (c->o.inject_ns)
+		json_object_set_new(m, "inject", json_pack("{s:I, s:f, s:s}",
+			"requested_ns", (json_int_t)c->o.inject_ns,
+			"measured_ns", timer_spin_measure(&gb_timer, c->o.inject_ns, NULL),
 			"how", "the runner's timer_spin_ns() delay after every call (spin "
 			       "until the timer reads N ns past its first read; gup_test: "
 			       "N x the delay after each ioctl of N calls); measured = "
 			       "trimmed mean of 2001 timed delays minus the timer's cost"));
-	json_object_set_new(res.manifest, "timing_note", note ? json_string(note) : json_null());
-	results_write_json(&res, "manifest.json", res.manifest);
+	json_object_set_new(m, "timing_note", r->note ? json_string(r->note) : json_null());
+	results_write_json(&r->res, "manifest.json", m);
+}
 
-	if (c.path == PATH_GUP_TEST && ops != &walker_gup_test) {
-		results_skip(&res, "gup-test", reason);
+/* the threads, created and set up (waiting for a phase); NULL or why not */
+static const char *claim_start_threads(struct claim_run *r)
+{
+	r->ct = calloc(r->nt, sizeof(*r->ct));
+	r->rp = calloc(r->c.reps, sizeof(*r->rp));
+	if (!r->ct || !r->rp)
+		abort();
+	pthread_barrier_init(&cb_start, NULL, r->nt + 1);
+	pthread_barrier_init(&cb_end, NULL, r->nt + 1);
+	for (unsigned int i = 0; i < r->nt; i++) {
+		struct claim_thread *t = &r->ct[i];
+
+		t->ops = r->ops;
+		t->w.opt = &r->c.o;
+		t->w.index = (int)i;
+		t->w.cpu = cpulist_nth(&r->c.o.walker_cpus, (int)i);
+		if (pthread_create(&t->th, NULL, claim_main, t))
+			abort();
+	}
+	r->started = true;
+	pthread_barrier_wait(&cb_start);	/* threads set up */
+	for (unsigned int i = 0; i < r->nt; i++) {
+		if (r->ct[i].setup_rc) {
+			snprintf(r->err, sizeof(r->err), "thread on CPU %d: %s",
+				 r->ct[i].w.cpu, r->ct[i].w.err);
+			return r->err;
+		}
+	}
+	return NULL;
+}
+
+/* the pilot (also the warm-up): calls per thread for --rep-time; NULL or why not */
+static const char *claim_pilot(struct claim_run *r)
+{
+	struct claim_opts *c = &r->c;
+	bool gt = r->ops == &walker_gup_test;
+	double slowest = INFINITY;
+
+	if (claim_phase_run(r->ct, r->nt, PH_PILOT, r->err, sizeof(r->err)))
+		return r->err;
+	for (unsigned int i = 0; i < r->nt; i++) {
+		double s = (double)(r->ct[i].t1 - r->ct[i].t0) / 1e9;
+		double rate = s > 0 ? r->ct[i].calls / s : 0;
+
+		if (rate < slowest)
+			slowest = rate;
+	}
+	json_object_set_new(r->res.manifest, "pilot", json_pack("{s:f, s:f}",
+		"seconds", PILOT_S, "calls_per_s_slowest_thread", slowest));
+	if (!c->calls) {
+		c->calls = (unsigned long long)(slowest * c->rep_time + 0.5);
+		if (gt)
+			c->calls = (c->calls + c->o.gup_calls - 1) / c->o.gup_calls *
+				   c->o.gup_calls;
+		if (!c->calls)
+			c->calls = gt ? c->o.gup_calls : 1;
+	}
+	claim_calls = c->calls;
+	json_object_set_new(r->res.manifest, "calls_per_thread",
+			    json_integer((json_int_t)c->calls));
+	results_write_json(&r->res, "manifest.json", r->res.manifest);
+	if (!c->o.quiet)
+		fprintf(stderr, "  pilot: %.0f calls/s on the slowest thread; %llu "
+			"calls per thread per repetition\n", slowest, c->calls);
+	return NULL;
+}
+
+/* a repetition's figures from its threads' times */
+static void claim_rep_figures(const struct claim_run *r, struct rep *p)
+{
+	uint64_t t0 = UINT64_MAX, t1 = 0;
+
+	p->min_thread_s = INFINITY;
+	for (unsigned int i = 0; i < r->nt; i++) {
+		const struct claim_thread *t = &r->ct[i];
+		double s = (double)(t->t1 - t->t0) / 1e9;
+
+		if (t->t0 < t0)
+			t0 = t->t0;
+		if (t->t1 > t1)
+			t1 = t->t1;
+		if (s < p->min_thread_s)
+			p->min_thread_s = s;
+		if (s > p->max_thread_s)
+			p->max_thread_s = s;
+		p->kernel_ns += t->kernel_ns;
+		p->cpu_ns_per_call += (double)t->cpu_ns / (double)r->c.calls / r->nt;
+	}
+	p->wall_s = (double)(t1 - t0) / 1e9;
+	p->ns_per_call = p->wall_s * 1e9 / (double)r->c.calls;
+}
+
+/*
+ * reps.csv is opened in any case; the repetitions run if @why is NULL.
+ * Returns NULL or why they did not all run (*status "interrupted" on a signal).
+ */
+static const char *claim_reps(struct claim_run *r, const char *why, const char **status)
+{
+	r->csv = results_open(&r->res, "reps.csv");
+	if (!r->csv && !why)
+		why = "cannot write reps.csv";
+	else if (r->csv)
+		fputs("rep,wall_s,ns_per_call,calls_per_thread,threads,"
+		      "min_thread_s,max_thread_s,kernel_get_ns,cpu_ns_per_call\n", r->csv);
+	for (unsigned int i = 0; !why && i < r->c.reps; i++) {
+		struct rep *p = &r->rp[i];
+
+		if (claim_phase_run(r->ct, r->nt, PH_REP, r->err, sizeof(r->err)))
+			return r->err;
+		if (claim_stop) {
+			*status = "interrupted";
+			return "interrupted by a signal";
+		}
+		claim_rep_figures(r, p);
+		fprintf(r->csv, "%u,%.9f,%.3f,%llu,%u,%.9f,%.9f,%llu,%.3f\n", i + 1,
+			p->wall_s, p->ns_per_call, r->c.calls, r->nt, p->min_thread_s,
+			p->max_thread_s, (unsigned long long)p->kernel_ns, p->cpu_ns_per_call);
+		if (!r->c.o.quiet)
+			fprintf(stderr, "  rep %u/%u: %.4f s, %.1f ns per call (CPU %.1f)\n",
+				i + 1, r->c.reps, p->wall_s, p->ns_per_call, p->cpu_ns_per_call);
+		r->done++;
+	}
+	return why;
+}
+
+static void claim_stop_threads(struct claim_run *r)
+{
+	if (!r->started)
+		return;
+	atomic_store(&claim_phase, PH_QUIT);
+	pthread_barrier_wait(&cb_start);
+	for (unsigned int i = 0; i < r->nt; i++)
+		pthread_join(r->ct[i].th, NULL);
+	pthread_barrier_destroy(&cb_start);
+	pthread_barrier_destroy(&cb_end);
+}
+
+/* statistics over the repetitions of the rep field at @off (a double) */
+static void claim_describe(const struct claim_run *r, size_t off, struct sample_stats *s)
+{
+	double *x = calloc(r->done, sizeof(*x));
+
+	if (!x)
+		abort();
+	for (unsigned int i = 0; i < r->done; i++)
+		x[i] = *(const double *)((const char *)&r->rp[i] + off);
+	stats_describe(x, r->done, s);
+	free(x);
+}
+
+static void claim_print(const struct claim_run *r, const struct sample_stats *sw,
+			const struct sample_stats *sn, const struct sample_stats *sc)
+{
+	printf("\ngupbench claim: %u thread%s (CPUs %s) x %llu calls x %u pages per "
+	       "repetition, %u repetitions; inject %llu ns\n", r->nt, r->nt == 1 ? "" : "s",
+	       r->cpus, r->c.calls, r->c.o.pages, r->done,
+	       (unsigned long long)r->c.o.inject_ns);
+	printf("path: %s (%s)\n", r->ops->name, r->reason);
+	printf("%-18s %12s %10s   %-24s %s\n", "", "mean", "sd", "95% t CI of mean",
+	       "half-width");
+	print_line("wall time (s)", sw, 4);
+	print_line("per call (ns)", sn, 1);
+	print_line("CPU per call (ns)", sc, 1);
+	printf("as the claim put it: total time %.3f s (mean of %u runs)\n",
+	       sw->mean, r->done);
+	if (r->note)
+		printf("note: %s\n", r->note);
+	printf("results: %s\n", r->res.dir);
+}
+
+/* reps.csv closed, summary.json written, the table printed; NULL or why not */
+static const char *claim_summarise(struct claim_run *r)
+{
+	struct sample_stats sw, sn, sc;
+	json_t *sum, *reps, *walls;
+	FILE *csv = r->csv;
+
+	r->csv = NULL;
+	if (results_close(&r->res, "reps.csv", csv))
+		return "cannot write reps.csv";
+	reps = json_array();
+	walls = json_array();
+	for (unsigned int i = 0; i < r->done; i++) {
+		const struct rep *p = &r->rp[i];
+
+		json_array_append_new(walls, json_real(p->wall_s));
+		json_array_append_new(reps, json_pack("{s:i, s:f, s:f, s:f, s:f, s:f, s:I}",
+			"rep", i + 1, "wall_s", p->wall_s, "ns_per_call", p->ns_per_call,
+			"cpu_ns_per_call", p->cpu_ns_per_call, "min_thread_s", p->min_thread_s,
+			"max_thread_s", p->max_thread_s, "kernel_get_ns", (json_int_t)p->kernel_ns));
+	}
+	claim_describe(r, offsetof(struct rep, wall_s), &sw);
+	claim_describe(r, offsetof(struct rep, ns_per_call), &sn);
+	claim_describe(r, offsetof(struct rep, cpu_ns_per_call), &sc);
+	sum = json_pack("{s:s, s:s, s:i, s:I, s:i, s:I, s:o, s:o, s:o, s:o}",
+		"kind", "claim", "path", r->ops->name, "threads", r->nt,
+		"calls_per_thread", (json_int_t)r->c.calls, "pages", r->c.o.pages,
+		"inject_ns", (json_int_t)r->c.o.inject_ns,
+		"wall_s_per_rep", walls, "reps", reps,
+		"wall_s", stats_to_json(&sw), "ns_per_call", stats_to_json(&sn));
+	json_object_set_new(sum, "cpu_ns_per_call", stats_to_json(&sc));
+	json_object_set_new(sum, "cpu_ns_per_call_what", json_string(
+		"the threads' own CPU time (CLOCK_THREAD_CPUTIME_ID, user + system) "
+		"per call, mean over threads: what the loop costs when it runs; "
+		"wall / CPU > 1 is time the threads were not running (other load)"));
+	json_object_set_new(sum, "ns_per_call_what", json_string(
+		"wall time of the repetition / calls per thread: one thread's loop "
+		"time per call (call + delay loop + drain), threads in parallel"));
+	if (results_write_json(&r->res, "summary.json", sum)) {
+		json_decref(sum);
+		return "cannot write summary.json";
+	}
+	json_decref(sum);
+	json_object_set_new(r->res.manifest, "reps_completed", json_integer(r->done));
+	claim_print(r, &sw, &sn, &sc);
+	return NULL;
+}
+
+int cmd_claim(int argc, char **argv)
+{
+	struct claim_run r = { .c = {
+		.o = { .walker = &walker_vmsplice, .pages = 8, .gup_calls = 1024, .gup_pin = true,
+		       .results_root = "results", .runs = 10 },
+		.path = PATH_AUTO, .reps = 10, .rep_time = 1.0,
+	} };
+	char cmdline[4096] = "";
+	const char *status = "failed", *why = NULL;
+	int ret = EXIT_RUN_FAILED;
+
+	cli_cmdline(argc, argv, "gupbench ", cmdline, sizeof(cmdline));
+	claim_parse(argc, argv, &r.c);
+	r.c.o.runs = r.c.reps;
+	r.nt = CPU_COUNT(&r.c.o.walker_cpus);
+	cpulist_format(&r.c.o.walker_cpus, r.cpus, sizeof(r.cpus));
+	claim_choose_path(&r);
+
+	timer_init(&gb_timer, false);
+	snprintf(gb_name_walker, sizeof(gb_name_walker), "gbc%d", (int)getpid());
+	claim_manifest(&r, cmdline);
+	if (r.c.path == PATH_GUP_TEST && r.ops != &walker_gup_test) {
+		results_skip(&r.res, "gup-test", r.reason);
 		status = "skipped";
-		why = reason;
+		why = r.reason;
 		ret = EXIT_SKIPPED;
 		goto out;
 	}
-	if (!c.o.quiet)
+	if (!r.c.o.quiet)
 		fprintf(stderr, "gupbench claim: %u thread%s on CPUs %s, path %s (%s); "
-			"results in %s\n", nt, nt == 1 ? "" : "s", cpus, ops->name, reason,
-			res.dir);
+			"results in %s\n", r.nt, r.nt == 1 ? "" : "s", r.cpus, r.ops->name,
+			r.reason, r.res.dir);
 
-	ct = calloc(nt, sizeof(*ct));
-	rp = calloc(c.reps, sizeof(*rp));
-	x = calloc(c.reps, sizeof(*x));
-	if (!ct || !rp || !x)
-		abort();
-	pthread_barrier_init(&cb_start, NULL, nt + 1);
-	pthread_barrier_init(&cb_end, NULL, nt + 1);
-	for (unsigned int i = 0; i < nt; i++) {
-		ct[i].ops = ops;
-		ct[i].w.opt = &c.o;
-		ct[i].w.index = (int)i;
-		ct[i].w.cpu = cpulist_nth(&c.o.walker_cpus, (int)i);
-		if (pthread_create(&ct[i].th, NULL, claim_main, &ct[i]))
-			abort();
-	}
-	started = true;
-	pthread_barrier_wait(&cb_start);	/* threads set up */
-	for (unsigned int i = 0; i < nt && !why; i++) {
-		if (ct[i].setup_rc) {
-			snprintf(err, sizeof(err), "thread on CPU %d: %s", ct[i].w.cpu,
-				 ct[i].w.err);
-			why = err;
+	why = claim_start_threads(&r);
+	if (!why)
+		why = claim_pilot(&r);
+	why = claim_reps(&r, why, &status);
+	claim_stop_threads(&r);
+	if (!why && r.done == r.c.reps) {
+		why = claim_summarise(&r);
+		if (!why) {
+			status = "complete";
+			ret = 0;
 		}
-	}
-
-	/* pilot (also the warm-up): calls per thread for --rep-time */
-	if (!why && claim_phase_run(ct, nt, PH_PILOT, err, sizeof(err)))
-		why = err;
-	if (!why) {
-		double slowest = INFINITY;
-
-		for (unsigned int i = 0; i < nt; i++) {
-			double s = (double)(ct[i].t1 - ct[i].t0) / 1e9;
-			double rate = s > 0 ? ct[i].calls / s : 0;
-
-			if (rate < slowest)
-				slowest = rate;
-		}
-		json_object_set_new(res.manifest, "pilot", json_pack("{s:f, s:f}",
-			"seconds", PILOT_S, "calls_per_s_slowest_thread", slowest));
-		if (!c.calls) {
-			c.calls = (unsigned long long)(slowest * c.rep_time + 0.5);
-			if (ops == &walker_gup_test)
-				c.calls = (c.calls + c.o.gup_calls - 1) / c.o.gup_calls *
-					  c.o.gup_calls;
-			if (!c.calls)
-				c.calls = ops == &walker_gup_test ? c.o.gup_calls : 1;
-		}
-		claim_calls = c.calls;
-		json_object_set_new(res.manifest, "calls_per_thread",
-				    json_integer((json_int_t)c.calls));
-		results_write_json(&res, "manifest.json", res.manifest);
-		if (!c.o.quiet)
-			fprintf(stderr, "  pilot: %.0f calls/s on the slowest thread; %llu "
-				"calls per thread per repetition\n", slowest, c.calls);
-	}
-
-	csv = results_open(&res, "reps.csv");
-	if (!csv && !why)
-		why = "cannot write reps.csv";
-	else if (csv)
-		fputs("rep,wall_s,ns_per_call,calls_per_thread,threads,"
-		      "min_thread_s,max_thread_s,kernel_get_ns,cpu_ns_per_call\n", csv);
-	for (unsigned int r = 0; !why && r < c.reps; r++) {
-		struct rep *p = &rp[r];
-		uint64_t t0 = UINT64_MAX, t1 = 0;
-
-		if (claim_phase_run(ct, nt, PH_REP, err, sizeof(err))) {
-			why = err;
-			break;
-		}
-		if (claim_stop) {
-			status = "interrupted";
-			why = "interrupted by a signal";
-			break;
-		}
-		p->min_thread_s = INFINITY;
-		for (unsigned int i = 0; i < nt; i++) {
-			double s = (double)(ct[i].t1 - ct[i].t0) / 1e9;
-
-			if (ct[i].t0 < t0)
-				t0 = ct[i].t0;
-			if (ct[i].t1 > t1)
-				t1 = ct[i].t1;
-			if (s < p->min_thread_s)
-				p->min_thread_s = s;
-			if (s > p->max_thread_s)
-				p->max_thread_s = s;
-			p->kernel_ns += ct[i].kernel_ns;
-			p->cpu_ns_per_call += (double)ct[i].cpu_ns / (double)c.calls / nt;
-		}
-		p->wall_s = (double)(t1 - t0) / 1e9;
-		p->ns_per_call = p->wall_s * 1e9 / (double)c.calls;
-		fprintf(csv, "%u,%.9f,%.3f,%llu,%u,%.9f,%.9f,%llu,%.3f\n", r + 1, p->wall_s,
-			p->ns_per_call, c.calls, nt, p->min_thread_s, p->max_thread_s,
-			(unsigned long long)p->kernel_ns, p->cpu_ns_per_call);
-		if (!c.o.quiet)
-			fprintf(stderr, "  rep %u/%u: %.4f s, %.1f ns per call (CPU %.1f)\n",
-				r + 1, c.reps, p->wall_s, p->ns_per_call, p->cpu_ns_per_call);
-		done++;
-	}
-	if (started) {
-		atomic_store(&claim_phase, PH_QUIT);
-		pthread_barrier_wait(&cb_start);
-		for (unsigned int i = 0; i < nt; i++)
-			pthread_join(ct[i].th, NULL);
-		pthread_barrier_destroy(&cb_start);
-		pthread_barrier_destroy(&cb_end);
-	}
-	if (!why && done == c.reps) {
-		struct sample_stats sw, sn, sc;
-		json_t *sum, *reps = json_array(), *walls = json_array();
-
-		if (results_close(&res, "reps.csv", csv)) {
-			csv = NULL;
-			why = "cannot write reps.csv";
-			goto out;
-		}
-		csv = NULL;
-		for (unsigned int r = 0; r < done; r++) {
-			json_array_append_new(walls, json_real(rp[r].wall_s));
-			json_array_append_new(reps, json_pack("{s:i, s:f, s:f, s:f, s:f, s:f, s:I}",
-				"rep", r + 1, "wall_s", rp[r].wall_s,
-				"ns_per_call", rp[r].ns_per_call,
-				"cpu_ns_per_call", rp[r].cpu_ns_per_call,
-				"min_thread_s", rp[r].min_thread_s,
-				"max_thread_s", rp[r].max_thread_s,
-				"kernel_get_ns", (json_int_t)rp[r].kernel_ns));
-			x[r] = rp[r].wall_s;
-		}
-		stats_describe(x, done, &sw);
-		for (unsigned int r = 0; r < done; r++)
-			x[r] = rp[r].ns_per_call;
-		stats_describe(x, done, &sn);
-		for (unsigned int r = 0; r < done; r++)
-			x[r] = rp[r].cpu_ns_per_call;
-		stats_describe(x, done, &sc);
-		sum = json_pack("{s:s, s:s, s:i, s:I, s:i, s:I, s:o, s:o, s:o, s:o}",
-			"kind", "claim", "path", ops->name, "threads", nt,
-			"calls_per_thread", (json_int_t)c.calls, "pages", c.o.pages,
-			"inject_ns", (json_int_t)c.o.inject_ns,
-			"wall_s_per_rep", walls, "reps", reps,
-			"wall_s", stats_to_json(&sw), "ns_per_call", stats_to_json(&sn));
-		json_object_set_new(sum, "cpu_ns_per_call", stats_to_json(&sc));
-		json_object_set_new(sum, "cpu_ns_per_call_what", json_string(
-			"the threads' own CPU time (CLOCK_THREAD_CPUTIME_ID, user + system) "
-			"per call, mean over threads: what the loop costs when it runs; "
-			"wall / CPU > 1 is time the threads were not running (other load)"));
-		json_object_set_new(sum, "ns_per_call_what", json_string(
-			"wall time of the repetition / calls per thread: one thread's loop "
-			"time per call (call + delay loop + drain), threads in parallel"));
-		if (results_write_json(&res, "summary.json", sum)) {
-			json_decref(sum);
-			why = "cannot write summary.json";
-			goto out;
-		}
-		json_decref(sum);
-		json_object_set_new(res.manifest, "reps_completed", json_integer(done));
-
-		printf("\ngupbench claim: %u thread%s (CPUs %s) x %llu calls x %u pages per "
-		       "repetition, %u repetitions; inject %llu ns\n", nt, nt == 1 ? "" : "s",
-		       cpus, c.calls, c.o.pages, done, (unsigned long long)c.o.inject_ns);
-		printf("path: %s (%s)\n", ops->name, reason);
-		printf("%-18s %12s %10s   %-24s %s\n", "", "mean", "sd", "95% t CI of mean",
-		       "half-width");
-		print_line("wall time (s)", &sw, 4);
-		print_line("per call (ns)", &sn, 1);
-		print_line("CPU per call (ns)", &sc, 1);
-		printf("as the claim put it: total time %.3f s (mean of %u runs)\n",
-		       sw.mean, done);
-		if (note)
-			printf("note: %s\n", note);
-		printf("results: %s\n", res.dir);
-		status = "complete";
-		ret = 0;
 	}
 out:
-	if (csv)
-		fclose(csv);
+	if (r.csv)
+		fclose(r.csv);
 	if (!strcmp(status, "interrupted"))
 		ret = EXIT_INTERRUPTED;
 	if (ret && ret != EXIT_SKIPPED && why && strcmp(status, "interrupted"))
 		fprintf(stderr, "gupbench: claim: %s\n", why);
 	sysstate_restore();
-	if (!json_object_get(res.manifest, "reps_completed"))
-		json_object_set_new(res.manifest, "reps_completed", json_integer(done));
-	results_finish(&res, status, why);
+	if (!json_object_get(r.res.manifest, "reps_completed"))
+		json_object_set_new(r.res.manifest, "reps_completed", json_integer(r.done));
+	results_finish(&r.res, status, why);
 	if (ret == EXIT_INTERRUPTED)
-		fprintf(stderr, "gupbench: claim interrupted; %s marked incomplete\n", res.dir);
+		fprintf(stderr, "gupbench: claim interrupted; %s marked incomplete\n", r.res.dir);
 	sysstate_install_signals(NULL);
-	free(ct);
-	free(rp);
-	free(x);
+	free(r.ct);
+	free(r.rp);
 	return ret;
 }
