@@ -107,7 +107,7 @@ struct agg {
 	const char *sync;
 	bool count_sync, in_runs;
 	cpu_set_t attr_cpus;
-	json_t *queue, *attr;
+	json_t *queue, *attr, *irq_noise;
 	uint64_t entry[CPU_SETSIZE], lost[CPU_SETSIZE], malformed, lines;
 	/* the last sched_waking on each CPU, for its sched_ttwu_pending csd */
 	struct { char wakee[32]; int target; } waking[CPU_SETSIZE];
@@ -156,6 +156,19 @@ static void agg_line(struct agg *a, const char *line)
 			ph = child_obj(child_obj(ph, k), fn);
 			snprintf(k, sizeof(k), "%s-%d%s", e.comm, e.pid, e.irq ? " (irq)" : "");
 			inc(ph, k);
+		}
+		break;
+	case CSD_IRQ_NOISE:
+		/* only while an osnoise tracer runs (rtla, on the RT CPUs) */
+		if (a->irq_noise && CPU_ISSET(e.cpu, &a->attr_cpus)) {
+			json_t *ph = child_obj(a->irq_noise, a->in_runs ? "runs" : "outside_runs");
+			json_t *d;
+
+			snprintf(k, sizeof(k), "%d", e.cpu);
+			d = child_obj(child_obj(ph, k), e.func);
+			inc(d, "count");
+			json_object_set_new(d, "ns", json_integer(json_integer_value(
+				json_object_get(d, "ns")) + (json_int_t)e.ns));
 		}
 		break;
 	case CSD_WAKING:
@@ -279,6 +292,8 @@ static void reader_main(const struct csdtrace *t, int fd, struct agg *a, const c
 	put_line(f, "map", "@queue", json_incref(a->queue));
 	put_line(f, "map", "@entry_by_cpu", cpu_map(a->entry));
 	put_line(f, "map", "@attr", json_incref(a->attr));
+	if (a->irq_noise)
+		put_line(f, "map", "@irq_noise", json_incref(a->irq_noise));
 	put_line(f, "map", "@lost", cpu_map(a->lost));
 	put_line(f, "reader", NULL, json_pack("{s:I, s:I, s:i}", "lines", (json_int_t)a->lines,
 		 "malformed_lines", (json_int_t)a->malformed, "poll_ms", POLL_MS));
@@ -306,6 +321,7 @@ int csdtrace_start(struct csdtrace *t, const char *sync_sym, bool count_sync,
 	size_t used = 0;
 	pid_t self = getpid();
 	struct agg a = { .sync = sync_sym, .count_sync = count_sync };
+	bool irqn;
 	int fd;
 
 	t->dir[0] = '\0';
@@ -359,6 +375,13 @@ int csdtrace_start(struct csdtrace *t, const char *sync_sym, bool count_sync,
 	     (inst_write(t, "events/csd/csd_function_entry/filter", sync_filter, why, len) ||
 	      inst_write(t, "events/csd/csd_function_entry/enable", "1", why, len))))
 		goto fail;
+	/*
+	 * The osnoise tracer's record of each interrupt it saw on the CPUs it
+	 * watches (rtla on the RT CPUs): what the IRQs rtla counts were. Only
+	 * where the kernel has the tracer; without it "@irq_noise" is absent.
+	 */
+	irqn = CPU_COUNT(attr_cpus) && !access(CSDTRACE_ROOT "/events/osnoise/irq_noise", F_OK) &&
+	       !inst_write(t, "events/osnoise/irq_noise/enable", "1", p, sizeof(p));
 	snprintf(p, sizeof(p), "%s/trace_pipe", t->dir);
 	fd = open(p, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
@@ -367,6 +390,7 @@ int csdtrace_start(struct csdtrace *t, const char *sync_sym, bool count_sync,
 	}
 	a.queue = json_object();
 	a.attr = json_object();
+	a.irq_noise = irqn ? json_object() : NULL;
 	CPU_ZERO(&a.attr_cpus);
 	CPU_OR(&a.attr_cpus, &a.attr_cpus, attr_cpus);
 	fflush(NULL);
@@ -384,6 +408,7 @@ int csdtrace_start(struct csdtrace *t, const char *sync_sym, bool count_sync,
 	close(fd);
 	json_decref(a.queue);
 	json_decref(a.attr);
+	json_decref(a.irq_noise);
 	if (t->reader < 0) {
 		snprintf(why, len, "fork: %s", strerror(errno));
 		goto fail;

@@ -1056,6 +1056,50 @@ static json_t *attribution(struct observe *o, const struct ipi_counts *t)
 		"outside_runs", attr_phase(o, json_object_get(t->attr, "outside_runs"), 0));
 }
 
+/*
+ * The osnoise tracer's own record of every interrupt on the RT CPUs while
+ * the loaded rtla ran (osnoise:irq_noise in the tracefs instance, between
+ * the runs' markers): what the IRQs rtla counts were, by vector, and how
+ * many were function-call IPIs (x86: call_function, call_function_single).
+ */
+static void rtla_irq_attribution(struct observe *o, json_t *irqn)
+{
+	json_t *loaded = json_object_get(o->rtla, "loaded"), *out, *descs, *v;
+	const char *st = json_string_value(json_object_get(loaded, "status")), *cpu, *desc;
+
+	if (!st || strcmp(st, "ok"))
+		return;
+	if (!irqn) {
+		json_object_set_new(loaded, "irq_attribution", not_measured("skipped",
+			o->ct_why[0] ? o->ct_why : "no osnoise:irq_noise event in the tracefs instance"));
+		return;
+	}
+	out = json_object();
+	json_object_foreach(json_object_get(irqn, "runs"), cpu, descs) {
+		json_t *by = json_object();
+		json_int_t n = 0, fc = 0;
+
+		json_object_foreach(descs, desc, v) {
+			json_int_t k = json_integer_value(json_object_get(v, "count"));
+
+			json_object_set_new(by, desc, json_pack("{s:I, s:f}", "count", k, "noise_us",
+				json_integer_value(json_object_get(v, "ns")) / 1e3));
+			n += k;
+			if (!strncmp(desc, "call_function", 13))
+				fc += k;
+		}
+		json_object_set_new(out, cpu, json_pack("{s:I, s:I, s:o}", "irqs", n,
+			"function_call_irqs", fc, "by_vector", by));
+	}
+	json_object_set_new(loaded, "irq_attribution", json_pack("{s:s, s:s, s:o}",
+		"status", "ok", "method", "osnoise:irq_noise events (the osnoise tracer's record "
+		"of each interrupt on the CPUs it watches) in gupbench's tracefs instance, "
+		"between the start and end of the measured runs; x86 names the APIC vector "
+		"(call_function, call_function_single = function-call IPIs; local_timer, "
+		"reschedule, irq_work, ...), other IRQs their handler",
+		"by_cpu", out));
+}
+
 /* ---- the end ----------------------------------------------------------- */
 
 json_t *observe_finish(struct observe *o, uint64_t events)
@@ -1074,9 +1118,10 @@ json_t *observe_finish(struct observe *o, uint64_t events)
 	ran = ran && !o->ct_why[0];
 	ipi = ipi_collect(o, events, ran ? &c : NULL);
 	attr = attribution(o, ran ? &c : NULL);
-	ipi_counts_free(&c);
 	if (o->ct_pid > 0 || o->perf_pid > 0 || o->rtla_pid > 0)
 		observe_measure_end(o);
+	rtla_irq_attribution(o, ran ? c.irq_noise : NULL);
+	ipi_counts_free(&c);
 	if (!json_object_get(o->rtla, "status"))
 		json_object_set_new(o->rtla, "status", json_string("skipped"));
 	json_object_set_new(o->rtla, "tool", json_string(

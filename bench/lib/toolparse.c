@@ -132,6 +132,9 @@ int bpftrace_parse(const char *text, const char *const *ours,
 			} else if (!strcmp(name, "@attr") && json_is_object(map)) {
 				json_decref(c->attr);
 				c->attr = json_incref(map);
+			} else if (!strcmp(name, "@irq_noise") && json_is_object(map)) {
+				json_decref(c->irq_noise);
+				c->irq_noise = json_incref(map);
 			}
 		}
 		json_decref(j);
@@ -143,8 +146,10 @@ void ipi_counts_free(struct ipi_counts *c)
 {
 	json_decref(c->senders);
 	json_decref(c->attr);
+	json_decref(c->irq_noise);
 	c->senders = NULL;
 	c->attr = NULL;
+	c->irq_noise = NULL;
 }
 
 int cyclictest_parse(const char *text, struct cyclic_result *r, char *err, size_t len)
@@ -335,7 +340,8 @@ static int trace_field(const char *s, const char *key, char *out, size_t len)
 int tracefs_csd_line(const char *line, struct csd_line *e)
 {
 	static const char q[] = ": csd_queue_cpu: ", f[] = ": csd_function_entry: ",
-		m[] = ": tracing_mark_write: ", w[] = ": sched_waking: comm=";
+		m[] = ": tracing_mark_write: ", w[] = ": sched_waking: comm=",
+		irq[] = ": irq_noise: ";
 	const char *ev;
 	char num[32], *end;
 	unsigned long long lost;
@@ -373,6 +379,24 @@ int tracefs_csd_line(const char *line, struct csd_line *e)
 		e->target = (int)strtol(num, &end, 10);
 		if (*end || e->target < 0 || e->target >= CPU_SETSIZE)
 			return -1;
+	} else if ((ev = strstr(line, irq))) {
+		/* "DESC:VECTOR start S.NS duration N ns"; DESC may hold ':' */
+		const char *d = ev + sizeof(irq) - 1, *st = strstr(d, " start "), *col;
+		const char *du = st ? strstr(st, " duration ") : NULL;
+
+		e->kind = CSD_IRQ_NOISE;
+		if (trace_header(line, ev, e) || !st || !du)
+			return -1;
+		d += strspn(d, " ");	/* %8s pads short names on the left */
+		for (col = st; col > d && *col != ':'; col--)
+			;
+		if (col <= d || (size_t)(col - d) >= sizeof(e->func) ||
+		    sscanf(col + 1, "%d", &e->target) != 1 ||
+		    sscanf(du, " duration %llu ns", &lost) != 1)
+			return -1;
+		memcpy(e->func, d, (size_t)(col - d));
+		e->func[col - d] = '\0';
+		e->ns = lost;
 	} else if ((ev = strstr(line, m))) {
 		e->kind = CSD_MARKER;
 		if (trace_header(line, ev, e))

@@ -24,6 +24,7 @@ struct ipi_counts {
 	/* tracefs reader (bench/csdtrace.h) only */
 	uint64_t lost_total;		/* "@lost": events the buffer lost */
 	json_t *attr;			/* "@attr" (owned), NULL if absent */
+	json_t *irq_noise;		/* "@irq_noise" (owned), NULL if absent */
 };
 
 /*
@@ -73,22 +74,30 @@ int rtla_osnoise_parse(const char *text, struct osnoise_row *rows, int max, int 
  *   "  comm-pid  [003] d.h2.  123.456: csd_function_entry: func=f, csd=..."
  *   "  comm-pid  [001] ...2.  123.456: csd_queue_cpu: cpu=3 callsite=c+0x1/0x2 func=f csd=..."
  * a sched_waking line ("sched_waking: comm=C pid=P prio=N target_cpu=003"),
- * a trace_marker line ("tracing_mark_write: TEXT") or a lost-events line
- * ("CPU:3 [LOST 12 EVENTS]"). The flags after the CPU tell interrupt
- * context ('h', 'H' or 's' third): there the task is only the interrupted one.
+ * a trace_marker line ("tracing_mark_write: TEXT"), the osnoise tracer's
+ * per-interrupt noise record ("irq_noise: call_function_single:251 start
+ * 12.000000001 duration 830 ns": desc in func, vector in target, the
+ * duration in ns; on x86 desc names the APIC vector, else the IRQ's action)
+ * or a lost-events line ("CPU:3 [LOST 12 EVENTS]"). The flags after the
+ * CPU tell interrupt context ('h', 'H' or 's' third): there the task is
+ * only the interrupted one.
  */
-enum csd_line_kind { CSD_OTHER, CSD_QUEUE, CSD_ENTRY, CSD_MARKER, CSD_LOST, CSD_WAKING };
+enum csd_line_kind { CSD_OTHER, CSD_QUEUE, CSD_ENTRY, CSD_MARKER, CSD_LOST, CSD_WAKING,
+		     CSD_IRQ_NOISE };
 struct csd_line {
 	enum csd_line_kind kind;
 	char comm[32];			/* task that was running */
 	int pid;
 	int cpu;			/* CPU the event was recorded on */
 	bool irq;			/* recorded in hard or soft interrupt context */
-	int target;			/* CSD_QUEUE: cpu=; CSD_WAKING: target_cpu= */
+	int target;			/* CSD_QUEUE: cpu=; CSD_WAKING: target_cpu=;
+					   CSD_IRQ_NOISE: the vector */
 	char wakee[32];			/* CSD_WAKING (sched:sched_waking): comm= */
-	char func[128];			/* func= as the kernel symbolised it */
+	char func[128];			/* func= as the kernel symbolised it;
+					   CSD_IRQ_NOISE: the IRQ's desc */
 	char text[128];			/* CSD_MARKER: the marker */
 	uint64_t lost;			/* CSD_LOST */
+	uint64_t ns;			/* CSD_IRQ_NOISE: its duration */
 };
 
 /* the kind, or -1 for a csd/marker line that does not parse */

@@ -260,6 +260,27 @@ static void test_tracefs_csd(void **state)
 	assert_int_equal(tracefs_csd_line("CPU:2 [LOST 1234 EVENTS]", &e), CSD_LOST);
 	assert_int_equal(e.cpu, 2);
 	assert_int_equal(e.lost, 1234);
+	/*
+	 * osnoise:irq_noise (include/trace/events/osnoise.h: "%s:%d start
+	 * %llu.%09u duration %llu ns"; x86 names the APIC vector)
+	 */
+	assert_int_equal(tracefs_csd_line("          <idle>-0       [003] d.h1. 41.187651: "
+		"irq_noise: call_function_single:251 start 41.187640318 duration 10834 ns", &e),
+		CSD_IRQ_NOISE);
+	assert_int_equal(e.cpu, 3);
+	assert_string_equal(e.func, "call_function_single");
+	assert_int_equal(e.target, 251);
+	assert_int_equal(e.ns, 10834);
+	assert_true(e.irq);
+	/* a device IRQ's handler name may hold ':' itself */
+	assert_int_equal(tracefs_csd_line("  osnoise/3-90 [003] d.h.. 1.0: irq_noise: "
+		"virtio0-virtqueues:req.0:26 start 1.000000000 duration 7 ns", &e), CSD_IRQ_NOISE);
+	assert_string_equal(e.func, "virtio0-virtqueues:req.0");
+	assert_int_equal(e.target, 26);
+	assert_int_equal(tracefs_csd_line("  osnoise/3-90 [003] d.h.. 1.0: irq_noise: "
+		"local_timer:236 start 1.0", &e), -1);
+	assert_int_equal(tracefs_csd_line("  osnoise/3-90 [003] d.h.. 1.0: irq_noise: "
+		"local_timer start 1.0 duration 5 ns", &e), -1);
 	/* other events are not csd lines; broken csd lines are refused */
 	assert_int_equal(tracefs_csd_line("  sh-1 [000] ..... 1.0: sched_switch: prev=a", &e),
 			 CSD_OTHER);
@@ -286,13 +307,18 @@ static void test_tracefs_maps(void **state)
 		"{\"type\": \"map\", \"data\": {\"@lost\": {\"1\": 3, \"2\": 4}}}\n"
 		"{\"type\": \"map\", \"data\": {\"@attr\": {\"runs\": {\"3\": "
 		"{\"flush_tlb_func\": {\"perf-12\": 2}}}}}}\n"
+		"{\"type\": \"map\", \"data\": {\"@irq_noise\": {\"runs\": {\"3\": "
+		"{\"call_function\": {\"count\": 4, \"ns\": 9000}}}}}}\n"
 		"{\"type\": \"reader\", \"data\": {\"lines\": 9}}\n", NULL, c, err,
 		sizeof(err)), 0);
 	assert_true(c->attached);
 	assert_int_equal(c->lost_total, 7);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(json_object_get(
 		json_object_get(c->attr, "runs"), "3"), "flush_tlb_func"), "perf-12")), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(json_object_get(
+		json_object_get(c->irq_noise, "runs"), "3"), "call_function"), "count")), 4);
 	ipi_counts_free(c);
+	assert_null(c->irq_noise);
 	assert_int_equal(bpftrace_parse("{\"type\": \"map\", \"data\": {\"@lost\": "
 					"{\"a\": 1}}}\n", NULL, c, err, sizeof(err)), -1);
 	ipi_counts_free(c);
