@@ -19,13 +19,7 @@ set -u
 G=$1 IL=$2
 OUT=${3:-$(mktemp -d /tmp/gupbench-abka.XXXXXX)}
 ROUNDS=${ROUNDS:-6} SCALE=${KA_KNOWN_SCALE:-1}
-PY=/usr/bin/python3
-$PY -c 'import scipy' 2>/dev/null || { echo "SKIP: needs python3-scipy (apt-get install -y python3-scipy)"; exit 77; }
-# a timing known answer measures the plain build: under ASan/UBSan the
-# walker loop it times is not the instrument (compare's C code runs under
-# the sanitizers in compare-aa, compare-bad-input and compare-fuzz)
-[ "${GUPBENCH_SANITIZED:-0}" = 1 ] && { echo "SKIP: timing known answer runs in the plain build only (this build is sanitized)"; exit 77; }
-[ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ] || { echo "SKIP: needs 2 CPUs (walker on its own CPU)"; exit 77; }
+. "$(dirname "$0")/timing-prereq.sh"
 mkdir -p "$OUT"
 args="vmsplice -p 8 -r 2 -T 1 --warmup 0 --no-bpftrace"
 
