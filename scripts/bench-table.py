@@ -10,6 +10,8 @@ def fmt(s, key):
     m = gr.mean_half_ci(s, key)
     if not m:
         return "-"
+    if m[1] is None:            # one run: no interval to show
+        return "%.0f±?" % m[0]
     return "%.0f±%.0f" % m
 
 
@@ -61,7 +63,7 @@ def main():
         kernel = man["kernel_release"]
         cpu = man["cpu_model"]
         note = man.get("timing_note")
-    print("kernel %s, %s; mean over runs ± half 95%% CI; ns unless marked"
+    print("kernel %s, %s; mean over runs ± half 95%% CI (±? one run: no interval); ns unless marked"
           % (kernel if rows else "?", cpu if rows else "?"))
     print("sync IPIs: per CPU per trigger event on walker (w), idle (i) and "
           "RT (rt) CPUs; RT max: cyclictest max us quiet/loaded")

@@ -125,11 +125,13 @@ def skips_text(man):
 
 
 def mean_half_ci(s, key):
-    """(mean, half width of its 95% CI) of summary.json metric @key, or None."""
+    """(mean, half width of its 95% CI) of summary.json metric @key, or None;
+    the half width is None with one run (ci95_mean null: no interval)."""
     m = s.get(key)
     if not m:
         return None
-    return m["mean"], (m["ci95_mean"][1] - m["ci95_mean"][0]) / 2
+    ci = m.get("ci95_mean")
+    return m["mean"], (ci[1] - ci[0]) / 2 if ci else None
 
 
 def sync_ipis_per_cpu_per_event(s, role):

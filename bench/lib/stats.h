@@ -9,7 +9,8 @@
 struct sample_stats {
 	size_t n;
 	double mean, sd, median, min, max;
-	double ci95_lo, ci95_hi;	/* Student t interval of the mean */
+	double ci95_lo, ci95_hi;	/* Student t interval of the mean; NAN (and sd
+				 * NAN) when n < 2 */
 };
 
 void stats_describe(const double *x, size_t n, struct sample_stats *s);

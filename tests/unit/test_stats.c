@@ -33,12 +33,18 @@ static void test_small(void **state)
 {
 	static const double one[] = { 42 };
 	struct sample_stats s;
+	json_t *j;
 
 	(void)state;
 	stats_describe(one, 1, &s);
 	NEAR(s.mean, 42);
-	NEAR(s.sd, 0);
-	NEAR(s.ci95_lo, 42);
+	assert_true(isnan(s.sd));	/* one run: no spread, no interval */
+	assert_true(isnan(s.ci95_lo) && isnan(s.ci95_hi));
+	j = stats_to_json(&s);
+	assert_non_null(j);
+	assert_true(json_is_null(json_object_get(j, "ci95_mean")));
+	assert_true(json_is_null(json_object_get(j, "sd")));
+	json_decref(j);
 	stats_describe(one, 0, &s);
 	assert_int_equal(s.n, 0);
 }
