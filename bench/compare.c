@@ -635,12 +635,11 @@ static double mean_inject(const struct scen *s)
 	return s->nunits ? t / (double)s->nunits : NAN;
 }
 
-static json_t *compare_scen(const struct set *bs, const struct scen *b,
-			    const struct set *os, const struct scen *o)
+/* what is compared: scenario, machine, the two sides, runs, invocations, inject */
+static void scen_describe(json_t *c, const struct set *bs, const struct scen *b,
+			  const struct set *os, const struct scen *o)
 {
-	const struct scen *any = b ? b : o;
-	const struct cs_manifest *mf = &any->mf;
-	json_t *c = json_object(), *rows = json_array(), *warn = json_array();
+	const struct cs_manifest *mf = b ? &b->mf : &o->mf;
 	char label[192];
 
 	snprintf(label, sizeof(label), "%s, %ld pages, %s%s%s%s", mf->walker, mf->pages,
@@ -672,102 +671,140 @@ static json_t *compare_scen(const struct set *bs, const struct scen *b,
 						      num_or_null(o ? o->mf.inject_ns : NAN)));
 	json_object_set_new(c, "inject_measured_ns", json_pack("[o,o]",
 		num_or_null(b ? mean_inject(b) : NAN), num_or_null(o ? mean_inject(o) : NAN)));
+}
 
-	if (!b || !o || b->skipped || o->skipped) {
-		char w[PATH_MAX + 512];
-		const struct scen *sk = b && b->skipped ? b : o && o->skipped ? o : NULL;
+/* the warning of a scenario missing or skipped on a side */
+static void scen_missing(json_t *warn, const struct scen *b, const struct scen *o)
+{
+	char w[PATH_MAX + 512];
+	const struct scen *sk = b && b->skipped ? b : o && o->skipped ? o : NULL;
 
-		if (sk)
-			snprintf(w, sizeof(w), "scenario skipped in %s (%s): %s",
-				 sk == b ? "BASE" : "OTHER", sk->dir,
-				 sk->mf.skip_reason[0] ? sk->mf.skip_reason : "no reason given");
-		else
-			snprintf(w, sizeof(w), "scenario missing in %s", !b ? "BASE" : "OTHER");
+	if (sk)
+		snprintf(w, sizeof(w), "scenario skipped in %s (%s): %s",
+			 sk == b ? "BASE" : "OTHER", sk->dir,
+			 sk->mf.skip_reason[0] ? sk->mf.skip_reason : "no reason given");
+	else
+		snprintf(w, sizeof(w), "scenario missing in %s", !b ? "BASE" : "OTHER");
+	json_array_append_new(warn, json_string(w));
+}
+
+/*
+ * The unit of replication: the boot when the sides run different kernels
+ * and every unit has a boot id, else the invocation (with a warning when
+ * the kernels differ). Returns true for the boot.
+ */
+static bool unit_is_boot(const struct scen *b, const struct scen *o, json_t *warn)
+{
+	char w[PATH_MAX + 512];
+	bool boots = true;
+
+	if (!strcmp(b->mf.kernel_release, o->mf.kernel_release))
+		return false;
+	for (size_t u = 0; u < b->nunits; u++)
+		boots &= b->units[u].boot[0] != 0;
+	for (size_t u = 0; u < o->nunits; u++)
+		boots &= o->units[u].boot[0] != 0;
+	if (boots)
+		return true;
+	snprintf(w, sizeof(w), "sides differ in kernel_release (%s, %s) but boot ids are missing: invocations are the units, boot-to-boot variance is not covered",
+		 b->mf.kernel_release, o->mf.kernel_release);
+	json_array_append_new(warn, json_string(w));
+	return false;
+}
+
+/* what the reader must know about the units: ids, boots, how few, CPU share */
+static void unit_warnings(json_t *warn, const struct scen *b, const struct grouping *gb,
+			  const struct scen *o, const struct grouping *go, bool by_boot,
+			  const char *uname)
+{
+	char w[PATH_MAX + 512];
+	size_t few = gb->n < go->n ? gb->n : go->n;
+
+	if (b->ids_missing || o->ids_missing) {
+		snprintf(w, sizeof(w), "unit ids missing%s%s: each run directory is a unit",
+			 b->ids_missing ? " in BASE" : "",
+			 o->ids_missing ? (b->ids_missing ? " and OTHER" : " in OTHER") : "");
 		json_array_append_new(warn, json_string(w));
+	}
+	if (by_boot) {
+		snprintf(w, sizeof(w), "sides differ in kernel_release (%s, %s): the unit is the boot; BASE %zu boot(s) from %zu invocation(s), OTHER %zu from %zu",
+			 b->mf.kernel_release, o->mf.kernel_release, gb->n, b->nunits,
+			 go->n, o->nunits);
+		json_array_append_new(warn, json_string(w));
+	}
+	if (few < 2) {
+		if (gb->n == 1 && go->n == 1)
+			snprintf(w, sizeof(w), "between-unit variance unknown: 1 unit (%s) per side: change without an interval",
+				 uname);
+		else
+			snprintf(w, sizeof(w), "between-unit variance unknown: BASE %zu unit(s) (%s), OTHER %zu: change without an interval",
+				 gb->n, uname, go->n);
+		json_array_append_new(warn, json_string(w));
+	} else if (few < FEW_UNITS) {
+		snprintf(w, sizeof(w), "fewer than %d units a side (BASE %zu, OTHER %zu %ss): the between-unit variance is poorly known; intervals are computed but fragile, use >= 8 interleaved rounds",
+			 FEW_UNITS, gb->n, go->n, uname);
+		json_array_append_new(warn, json_string(w));
+	}
+	if (min_share(gb) < 0.9 || min_share(go) < 0.9) {
+		snprintf(w, sizeof(w), "walkers had as little as %.0f%% (BASE) / %.0f%% (OTHER) of their CPUs in the untimed phase (per unit; other load): wall ns/call then includes waiting, and an added cost shows up scaled by 1/share",
+			 100 * fmin(min_share(gb), 1), 100 * fmin(min_share(go), 1));
+		json_array_append_new(warn, json_string(w));
+	}
+	if (strcmp(b->mf.walker, "gup-test") == 0)
+		json_array_append_new(warn, json_string(
+			"walker gup-test: latency is the in-kernel gup_test time per call"));
+}
+
+/* both sides present and run: units, warnings, one row per metric */
+static void scen_compared(json_t *c, json_t *rows, json_t *warn, const struct scen *b,
+			  const struct scen *o)
+{
+	struct grouping gb, go;
+	bool by_boot;
+	const char *uname;
+
+	json_object_set_new(c, "status", json_string("compared"));
+	by_boot = unit_is_boot(b, o, warn);
+	uname = by_boot ? "boot" : "invocation";
+	group_units(b, by_boot, &gb);
+	group_units(o, by_boot, &go);
+	json_object_set_new(c, "unit", json_string(uname));
+	json_object_set_new(c, "base_units", json_integer((json_int_t)gb.n));
+	json_object_set_new(c, "other_units", json_integer((json_int_t)go.n));
+	unit_warnings(warn, b, &gb, o, &go, by_boot, uname);
+	for (int m = 0; m < CS_NRUN_METRICS; m++) {
+		json_t *r = row_unit_metric(m, b, &gb, o, &go, uname);
+
+		if (r)
+			json_array_append_new(rows, r);
+	}
+	free(gb.g);
+	free(go.g);
+	for (int m = 0; m < CS_NONCE_METRICS; m++) {
+		json_t *r = row_once_metric(m, b, o);
+
+		if (r)
+			json_array_append_new(rows, r);
+	}
+	if (b->have_once && b->once.ipi_reason[0])
+		json_object_set_new(c, "base_ipi_note", json_string(b->once.ipi_reason));
+	if (o->have_once && o->once.ipi_reason[0])
+		json_object_set_new(c, "other_ipi_note", json_string(o->once.ipi_reason));
+	if (b->have_once && b->once.cyc_reason[0])
+		json_object_set_new(c, "base_cyclictest_note", json_string(b->once.cyc_reason));
+}
+
+static json_t *compare_scen(const struct set *bs, const struct scen *b,
+			    const struct set *os, const struct scen *o)
+{
+	json_t *c = json_object(), *rows = json_array(), *warn = json_array();
+
+	scen_describe(c, bs, b, os, o);
+	if (!b || !o || b->skipped || o->skipped) {
+		scen_missing(warn, b, o);
 		json_object_set_new(c, "status", json_string("missing"));
 	} else {
-		json_object_set_new(c, "status", json_string("compared"));
-		struct grouping gb, go;
-		bool by_boot = false;
-		const char *uname = "invocation";
-		size_t few;
-		char w[PATH_MAX + 512];
-
-		if (strcmp(b->mf.kernel_release, o->mf.kernel_release)) {
-			bool boots = true;
-
-			for (size_t u = 0; u < b->nunits; u++)
-				boots &= b->units[u].boot[0] != 0;
-			for (size_t u = 0; u < o->nunits; u++)
-				boots &= o->units[u].boot[0] != 0;
-			if (boots) {
-				by_boot = true;
-				uname = "boot";
-			} else {
-				snprintf(w, sizeof(w), "sides differ in kernel_release (%s, %s) but boot ids are missing: invocations are the units, boot-to-boot variance is not covered",
-					 b->mf.kernel_release, o->mf.kernel_release);
-				json_array_append_new(warn, json_string(w));
-			}
-		}
-		group_units(b, by_boot, &gb);
-		group_units(o, by_boot, &go);
-		json_object_set_new(c, "unit", json_string(uname));
-		json_object_set_new(c, "base_units", json_integer((json_int_t)gb.n));
-		json_object_set_new(c, "other_units", json_integer((json_int_t)go.n));
-		if (b->ids_missing || o->ids_missing) {
-			snprintf(w, sizeof(w), "unit ids missing%s%s: each run directory is a unit",
-				 b->ids_missing ? " in BASE" : "",
-				 o->ids_missing ? (b->ids_missing ? " and OTHER" : " in OTHER") : "");
-			json_array_append_new(warn, json_string(w));
-		}
-		if (by_boot) {
-			snprintf(w, sizeof(w), "sides differ in kernel_release (%s, %s): the unit is the boot; BASE %zu boot(s) from %zu invocation(s), OTHER %zu from %zu",
-				 b->mf.kernel_release, o->mf.kernel_release, gb.n, b->nunits,
-				 go.n, o->nunits);
-			json_array_append_new(warn, json_string(w));
-		}
-		few = gb.n < go.n ? gb.n : go.n;
-		if (few < 2) {
-			if (gb.n == 1 && go.n == 1)
-				snprintf(w, sizeof(w), "between-unit variance unknown: 1 unit (%s) per side: change without an interval",
-					 uname);
-			else
-				snprintf(w, sizeof(w), "between-unit variance unknown: BASE %zu unit(s) (%s), OTHER %zu: change without an interval",
-					 gb.n, uname, go.n);
-			json_array_append_new(warn, json_string(w));
-		} else if (few < FEW_UNITS) {
-			snprintf(w, sizeof(w), "fewer than %d units a side (BASE %zu, OTHER %zu %ss): the between-unit variance is poorly known; intervals are computed but fragile, use >= 8 interleaved rounds",
-				 FEW_UNITS, gb.n, go.n, uname);
-			json_array_append_new(warn, json_string(w));
-		}
-		if (min_share(&gb) < 0.9 || min_share(&go) < 0.9) {
-			snprintf(w, sizeof(w), "walkers had as little as %.0f%% (BASE) / %.0f%% (OTHER) of their CPUs in the untimed phase (per unit; other load): wall ns/call then includes waiting, and an added cost shows up scaled by 1/share",
-				 100 * fmin(min_share(&gb), 1), 100 * fmin(min_share(&go), 1));
-			json_array_append_new(warn, json_string(w));
-		}
-		if (strcmp(b->mf.walker, "gup-test") == 0)
-			json_array_append_new(warn, json_string(
-				"walker gup-test: latency is the in-kernel gup_test time per call"));
-		for (int m = 0; m < CS_NRUN_METRICS; m++) {
-			json_t *r = row_unit_metric(m, b, &gb, o, &go, uname);
-
-			if (r)
-				json_array_append_new(rows, r);
-		}
-		free(gb.g);
-		free(go.g);
-		for (int m = 0; m < CS_NONCE_METRICS; m++) {
-			json_t *r = row_once_metric(m, b, o);
-
-			if (r)
-				json_array_append_new(rows, r);
-		}
-		if (b->have_once && b->once.ipi_reason[0])
-			json_object_set_new(c, "base_ipi_note", json_string(b->once.ipi_reason));
-		if (o->have_once && o->once.ipi_reason[0])
-			json_object_set_new(c, "other_ipi_note", json_string(o->once.ipi_reason));
-		if (b->have_once && b->once.cyc_reason[0])
-			json_object_set_new(c, "base_cyclictest_note", json_string(b->once.cyc_reason));
+		scen_compared(c, rows, warn, b, o);
 	}
 	json_object_set_new(c, "warnings", warn);
 	json_object_set_new(c, "metrics", rows);
@@ -956,135 +993,150 @@ static char *fmt_pct(double v, char *buf, size_t len)
 	return buf;
 }
 
-static void print_text(FILE *f, const json_t *all)
+/* the head of one comparison: sets, machine, unit, notes, warnings */
+static void print_comparison_head(FILE *f, const json_t *c)
 {
-	const json_t *c;
+	const json_t *b = json_object_get(c, "base"), *o = json_object_get(c, "other");
+	const json_t *mach = json_object_get(c, "machine"), *w;
+	size_t k;
+
+	fprintf(f, "\n== %s vs %s: %s ==\n", jstr(o, "variant")[0] ? jstr(o, "variant") : jstr(o, "set"),
+		jstr(b, "variant")[0] ? jstr(b, "variant") : jstr(b, "set"),
+		jstr(json_object_get(c, "scenario"), "label"));
+	fprintf(f, "machine: %s \"%s\", %lld CPUs online\n", jstr(mach, "arch"),
+		jstr(mach, "cpu_model"),
+		(long long)json_integer_value(json_object_get(mach, "cpus_online_count")));
+	fprintf(f, "BASE:  %s  kernel %s  config %.12s  %lld runs  %lld invocation(s)  %s\n",
+		jstr(b, "variant"), jstr(b, "kernel_release"), jstr(b, "kernel_config_sha256"),
+		(long long)json_integer_value(json_object_get(c, "base_runs")),
+		(long long)json_integer_value(json_object_get(c, "base_invocations")),
+		jstr(b, "dir")[0] ? jstr(b, "dir") : jstr(b, "set"));
+	fprintf(f, "OTHER: %s  kernel %s  config %.12s  %lld runs  %lld invocation(s)  %s\n",
+		jstr(o, "variant"), jstr(o, "kernel_release"), jstr(o, "kernel_config_sha256"),
+		(long long)json_integer_value(json_object_get(c, "other_runs")),
+		(long long)json_integer_value(json_object_get(c, "other_invocations")),
+		jstr(o, "dir")[0] ? jstr(o, "dir") : jstr(o, "set"));
+	if (json_is_string(json_object_get(c, "unit")))
+		fprintf(f, "unit of replication: %s (BASE %lld, OTHER %lld units)\n",
+			jstr(c, "unit"),
+			(long long)json_integer_value(json_object_get(c, "base_units")),
+			(long long)json_integer_value(json_object_get(c, "other_units")));
+	if (json_is_string(json_object_get(c, "timing_note")))
+		fprintf(f, "note: %s\n", jstr(c, "timing_note"));
+	json_array_foreach(json_object_get(c, "warnings"), k, w)
+		fprintf(f, "warning: %s\n", json_string_value(w));
+}
+
+/* the interval columns of a metric row: CI, its half width, MDE, p, p(U) */
+static void metric_ci_cols(const json_t *r, char ci[80], char hw[32], char mde[32],
+			   char pt[32], char pu[32])
+{
+	const json_t *cp = json_object_get(r, "change_ci_pct");
+	char lo[32], hi[32];
+
+	if (json_is_number(json_array_get(cp, 0))) {
+		snprintf(ci, 80, "[%s, %s]",
+			 fmt_pct(json_number_value(json_array_get(cp, 0)), lo, sizeof(lo)),
+			 fmt_pct(json_number_value(json_array_get(cp, 1)), hi, sizeof(hi)));
+		snprintf(hw, 32, "%.2f%%", jnum(r, "ci_half_width_pct"));
+		snprintf(mde, 32, "%.2f%%", jnum(r, "mde_pct"));
+		snprintf(pt, 32, "%.4f", jnum(r, "p"));
+	} else {
+		snprintf(ci, 80, "(no interval)");
+		snprintf(hw, 32, "-");
+		snprintf(mde, 32, "-");
+		snprintf(pt, 32, "-");
+	}
+	if (isfinite(jnum(r, "p_mw")))
+		snprintf(pu, 32, "%.4f", jnum(r, "p_mw"));
+	else
+		snprintf(pu, 32, "-");
+}
+
+/* one row of the metric table (*once_hdr: the once-per-set header is out) */
+static void print_metric_row(FILE *f, const json_t *r, bool *once_hdr)
+{
+	char name[80], v1[32], v2[32], ch[32], ci[80], hw[32], mde[32];
+	char un[32], rn[32], pt[32], pu[32];
+	const char *mark = jstr(r, "mark");
+	const json_t *cp = json_object_get(r, "change_ci_pct");
+
+	if (!strcmp(jstr(r, "kind"), "once per set") && !*once_hdr) {
+		fprintf(f, "-- once per set: single values, no CI --\n");
+		*once_hdr = true;
+	}
+	snprintf(name, sizeof(name), "%s (%s)", jstr(r, "what"), jstr(r, "unit"));
+	if (!strcmp(jstr(r, "kind"), "per-unit")) {
+		fmt_val(jnum(r, "base_center"), v1, sizeof(v1));
+		fmt_val(jnum(r, "other_center"), v2, sizeof(v2));
+	} else {
+		fmt_val(jnum(r, "base_median"), v1, sizeof(v1));
+		fmt_val(jnum(r, "other_median"), v2, sizeof(v2));
+	}
+	fmt_pct(jnum(r, "change_pct"), ch, sizeof(ch));
+	if (!strcmp(mark, "missing")) {
+		fprintf(f, "%-34s %5s %7s %10s %10s  missing: %s\n", name, "", "", v1, v2,
+			jstr(r, "verdict"));
+		return;
+	}
+	if (!strcmp(mark, "single")) {
+		fprintf(f, "%-34s %5s %7s %10s %10s %8s %20s\n", name, "1/1", "", v1, v2, ch,
+			"(single value)");
+		return;
+	}
+	snprintf(un, sizeof(un), "%lld/%lld",
+		 (long long)json_integer_value(json_object_get(r, "n_base")),
+		 (long long)json_integer_value(json_object_get(r, "n_other")));
+	snprintf(rn, sizeof(rn), "%lld/%lld",
+		 (long long)json_integer_value(json_object_get(r, "n_base_runs")),
+		 (long long)json_integer_value(json_object_get(r, "n_other_runs")));
+	metric_ci_cols(r, ci, hw, mde, pt, pu);
+	fprintf(f, "%-34s %5s %7s %10s %10s %8s %20s %7s %7s %7s %7s %s %s\n", name, un, rn,
+		v1, v2, ch, ci, hw, mde, pt, pu, mark,
+		json_is_number(json_array_get(cp, 0)) ?
+		(json_is_true(json_object_get(r, "paired")) ? "paired by round" : "Welch") :
+		jstr(r, "verdict"));
+}
+
+/* the per-unit values of each per-unit metric of comparison @c */
+static void print_unit_values(FILE *f, const json_t *c)
+{
+	const json_t *r;
+	size_t k;
+
+	fprintf(f, "per-unit values (BASE | OTHER; BASE/OTHER = geometric mean of unit values):\n");
+	json_array_foreach(json_object_get(c, "metrics"), k, r) {
+		const json_t *v;
+		size_t q;
+		char buf[32];
+
+		if (strcmp(jstr(r, "kind"), "per-unit"))
+			continue;
+		fprintf(f, "  %-20s", jstr(r, "metric"));
+		json_array_foreach(json_object_get(r, "base_values"), q, v)
+			fprintf(f, " %s", fmt_val(json_number_value(v), buf, sizeof(buf)));
+		fprintf(f, " |");
+		json_array_foreach(json_object_get(r, "other_values"), q, v)
+			fprintf(f, " %s", fmt_val(json_number_value(v), buf, sizeof(buf)));
+		fputc('\n', f);
+	}
+}
+
+/* the A/B-within-invocation table (rows of "ab_within"), if there are rows */
+static void print_ab_within(FILE *f, const json_t *rows)
+{
+	const json_t *r;
 	size_t i;
 
-	fprintf(f, "gupbench compare (%s)\nmethod: %s\n", GUPBENCH_VERSION, method_text);
-	json_array_foreach(json_object_get(all, "comparisons"), i, c) {
-		const json_t *b = json_object_get(c, "base"), *o = json_object_get(c, "other");
-		const json_t *mach = json_object_get(c, "machine"), *w, *r;
-		size_t k;
-		bool once_hdr = false;
-
-		fprintf(f, "\n== %s vs %s: %s ==\n", jstr(o, "variant")[0] ? jstr(o, "variant") : jstr(o, "set"),
-			jstr(b, "variant")[0] ? jstr(b, "variant") : jstr(b, "set"),
-			jstr(json_object_get(c, "scenario"), "label"));
-		fprintf(f, "machine: %s \"%s\", %lld CPUs online\n", jstr(mach, "arch"),
-			jstr(mach, "cpu_model"),
-			(long long)json_integer_value(json_object_get(mach, "cpus_online_count")));
-		fprintf(f, "BASE:  %s  kernel %s  config %.12s  %lld runs  %lld invocation(s)  %s\n",
-			jstr(b, "variant"), jstr(b, "kernel_release"), jstr(b, "kernel_config_sha256"),
-			(long long)json_integer_value(json_object_get(c, "base_runs")),
-			(long long)json_integer_value(json_object_get(c, "base_invocations")),
-			jstr(b, "dir")[0] ? jstr(b, "dir") : jstr(b, "set"));
-		fprintf(f, "OTHER: %s  kernel %s  config %.12s  %lld runs  %lld invocation(s)  %s\n",
-			jstr(o, "variant"), jstr(o, "kernel_release"), jstr(o, "kernel_config_sha256"),
-			(long long)json_integer_value(json_object_get(c, "other_runs")),
-			(long long)json_integer_value(json_object_get(c, "other_invocations")),
-			jstr(o, "dir")[0] ? jstr(o, "dir") : jstr(o, "set"));
-		if (json_is_string(json_object_get(c, "unit")))
-			fprintf(f, "unit of replication: %s (BASE %lld, OTHER %lld units)\n",
-				jstr(c, "unit"),
-				(long long)json_integer_value(json_object_get(c, "base_units")),
-				(long long)json_integer_value(json_object_get(c, "other_units")));
-		if (json_is_string(json_object_get(c, "timing_note")))
-			fprintf(f, "note: %s\n", jstr(c, "timing_note"));
-		json_array_foreach(json_object_get(c, "warnings"), k, w)
-			fprintf(f, "warning: %s\n", json_string_value(w));
-		if (!json_array_size(json_object_get(c, "metrics")))
-			continue;
-		fprintf(f, "%-34s %5s %7s %10s %10s %8s %20s %7s %7s %7s %7s  %s\n", "metric",
-			"units", "runs", "BASE", "OTHER", "change", "95% CI of change", "+-CI",
-			"MDE80", "p", "p(U)", "test");
-		json_array_foreach(json_object_get(c, "metrics"), k, r) {
-			char name[80], v1[32], v2[32], ch[32], lo[32], hi[32], ci[80], hw[32], mde[32];
-			char un[32], rn[32], pt[32], pu[32];
-			const char *mark = jstr(r, "mark");
-			const json_t *cp = json_object_get(r, "change_ci_pct");
-
-			if (!strcmp(jstr(r, "kind"), "once per set") && !once_hdr) {
-				fprintf(f, "-- once per set: single values, no CI --\n");
-				once_hdr = true;
-			}
-			snprintf(name, sizeof(name), "%s (%s)", jstr(r, "what"), jstr(r, "unit"));
-			if (!strcmp(jstr(r, "kind"), "per-unit")) {
-				fmt_val(jnum(r, "base_center"), v1, sizeof(v1));
-				fmt_val(jnum(r, "other_center"), v2, sizeof(v2));
-			} else {
-				fmt_val(jnum(r, "base_median"), v1, sizeof(v1));
-				fmt_val(jnum(r, "other_median"), v2, sizeof(v2));
-			}
-			fmt_pct(jnum(r, "change_pct"), ch, sizeof(ch));
-			if (!strcmp(mark, "missing")) {
-				fprintf(f, "%-34s %5s %7s %10s %10s  missing: %s\n", name, "", "", v1, v2,
-					jstr(r, "verdict"));
-				continue;
-			}
-			if (!strcmp(mark, "single")) {
-				fprintf(f, "%-34s %5s %7s %10s %10s %8s %20s\n", name, "1/1", "", v1, v2, ch,
-					"(single value)");
-				continue;
-			}
-			snprintf(un, sizeof(un), "%lld/%lld",
-				 (long long)json_integer_value(json_object_get(r, "n_base")),
-				 (long long)json_integer_value(json_object_get(r, "n_other")));
-			snprintf(rn, sizeof(rn), "%lld/%lld",
-				 (long long)json_integer_value(json_object_get(r, "n_base_runs")),
-				 (long long)json_integer_value(json_object_get(r, "n_other_runs")));
-			if (json_is_number(json_array_get(cp, 0))) {
-				snprintf(ci, sizeof(ci), "[%s, %s]",
-					 fmt_pct(json_number_value(json_array_get(cp, 0)), lo, sizeof(lo)),
-					 fmt_pct(json_number_value(json_array_get(cp, 1)), hi, sizeof(hi)));
-				snprintf(hw, sizeof(hw), "%.2f%%", jnum(r, "ci_half_width_pct"));
-				snprintf(mde, sizeof(mde), "%.2f%%", jnum(r, "mde_pct"));
-				snprintf(pt, sizeof(pt), "%.4f", jnum(r, "p"));
-			} else {
-				snprintf(ci, sizeof(ci), "(no interval)");
-				snprintf(hw, sizeof(hw), "-");
-				snprintf(mde, sizeof(mde), "-");
-				snprintf(pt, sizeof(pt), "-");
-			}
-			if (isfinite(jnum(r, "p_mw")))
-				snprintf(pu, sizeof(pu), "%.4f", jnum(r, "p_mw"));
-			else
-				snprintf(pu, sizeof(pu), "-");
-			fprintf(f, "%-34s %5s %7s %10s %10s %8s %20s %7s %7s %7s %7s %s %s\n", name, un, rn,
-				v1, v2, ch, ci, hw, mde, pt, pu, mark,
-				json_is_number(json_array_get(cp, 0)) ?
-				(json_is_true(json_object_get(r, "paired")) ? "paired by round" : "Welch") :
-				jstr(r, "verdict"));
-		}
-		fprintf(f, "per-unit values (BASE | OTHER; BASE/OTHER = geometric mean of unit values):\n");
-		json_array_foreach(json_object_get(c, "metrics"), k, r) {
-			const json_t *v;
-			size_t q;
-			char buf[32];
-
-			if (strcmp(jstr(r, "kind"), "per-unit"))
-				continue;
-			fprintf(f, "  %-20s", jstr(r, "metric"));
-			json_array_foreach(json_object_get(r, "base_values"), q, v)
-				fprintf(f, " %s", fmt_val(json_number_value(v), buf, sizeof(buf)));
-			fprintf(f, " |");
-			json_array_foreach(json_object_get(r, "other_values"), q, v)
-				fprintf(f, " %s", fmt_val(json_number_value(v), buf, sizeof(buf)));
-			fputc('\n', f);
-		}
-	}
-	const json_t *w;
-
-	c = json_object_get(all, "ab_within");
-	if (json_array_size(c)) {
+	if (json_array_size(rows)) {
 		fprintf(f, "\n== A/B within invocations (paired slices; unit = invocation; "
 			"t interval over the units) ==\n");
 		fprintf(f, "%-24s %-9s %6s %5s %9s %21s %8s %8s %8s %5s  %s\n", "set", "walker",
 			"units", "runs", "change", "95% CI", "+-CI", "MDE80", "p", "mark",
 			"known / B");
 	}
-	json_array_foreach(c, i, w) {
-		const json_t *r = w, *ci = json_object_get(r, "ci_pct");
+	json_array_foreach(rows, i, r) {
+		const json_t *ci = json_object_get(r, "ci_pct");
 		char b1[32], b2[32], b3[32], b4[32], b5[32];
 
 		fprintf(f, "%-24s %-9s %6lld %5lld %9s [%8s, %8s] %8s %8s %8.4f %5s  ",
@@ -1107,6 +1159,28 @@ static void print_text(FILE *f, const json_t *all)
 			fprintf(f, "  (one invocation: no interval; the unit of replication is "
 				"the invocation, run it again)\n");
 	}
+}
+
+static void print_text(FILE *f, const json_t *all)
+{
+	const json_t *c, *r;
+	size_t i, k;
+
+	fprintf(f, "gupbench compare (%s)\nmethod: %s\n", GUPBENCH_VERSION, method_text);
+	json_array_foreach(json_object_get(all, "comparisons"), i, c) {
+		bool once_hdr = false;
+
+		print_comparison_head(f, c);
+		if (!json_array_size(json_object_get(c, "metrics")))
+			continue;
+		fprintf(f, "%-34s %5s %7s %10s %10s %8s %20s %7s %7s %7s %7s  %s\n", "metric",
+			"units", "runs", "BASE", "OTHER", "change", "95% CI of change", "+-CI",
+			"MDE80", "p", "p(U)", "test");
+		json_array_foreach(json_object_get(c, "metrics"), k, r)
+			print_metric_row(f, r, &once_hdr);
+		print_unit_values(f, c);
+	}
+	print_ab_within(f, json_object_get(all, "ab_within"));
 }
 
 static void csv_str(FILE *f, const char *s)
