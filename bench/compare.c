@@ -962,6 +962,14 @@ static double jnum(const json_t *o, const char *k)
 	return json_is_number(j) ? json_number_value(j) : NAN;
 }
 
+/* element @i of JSON array @a as a number, NAN if it is not one */
+static double jidx(const json_t *a, size_t i)
+{
+	const json_t *v = json_array_get(a, i);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
 static const char *jstr(const json_t *o, const char *k)
 {
 	const json_t *j = json_object_get(o, k);
@@ -1035,9 +1043,8 @@ static void metric_ci_cols(const json_t *r, char ci[80], char hw[32], char mde[3
 	char lo[32], hi[32];
 
 	if (json_is_number(json_array_get(cp, 0))) {
-		snprintf(ci, 80, "[%s, %s]",
-			 fmt_pct(json_number_value(json_array_get(cp, 0)), lo, sizeof(lo)),
-			 fmt_pct(json_number_value(json_array_get(cp, 1)), hi, sizeof(hi)));
+		snprintf(ci, 80, "[%s, %s]", fmt_pct(jidx(cp, 0), lo, sizeof(lo)),
+			 fmt_pct(jidx(cp, 1), hi, sizeof(hi)));
 		snprintf(hw, 32, "%.2f%%", jnum(r, "ci_half_width_pct"));
 		snprintf(mde, 32, "%.2f%%", jnum(r, "mde_pct"));
 		snprintf(pt, 32, "%.4f", jnum(r, "p"));
@@ -1144,10 +1151,7 @@ static void print_ab_within(FILE *f, const json_t *rows)
 			jstr(r, "scenario"), (long long)json_integer_value(json_object_get(r, "units")),
 			(long long)json_integer_value(json_object_get(r, "runs")),
 			fmt_pct(jnum(r, "change_pct"), b1, sizeof(b1)),
-			fmt_pct(json_is_number(json_array_get(ci, 0)) ?
-				json_number_value(json_array_get(ci, 0)) : NAN, b2, sizeof(b2)),
-			fmt_pct(json_is_number(json_array_get(ci, 1)) ?
-				json_number_value(json_array_get(ci, 1)) : NAN, b3, sizeof(b3)),
+			fmt_pct(jidx(ci, 0), b2, sizeof(b2)), fmt_pct(jidx(ci, 1), b3, sizeof(b3)),
 			fmt_pct(jnum(r, "ci_half_width_pct"), b4, sizeof(b4)),
 			fmt_pct(jnum(r, "mde_pct"), b5, sizeof(b5)), jnum(r, "p"), jstr(r, "mark"));
 		if (isfinite(jnum(r, "known_pct")))
@@ -1253,16 +1257,16 @@ static void print_csv(FILE *f, const json_t *all)
 			csv_num(f, jnum(r, "base_median"));
 			csv_num(f, jnum(r, "other_median"));
 			csv_num(f, jnum(r, "change_pct"));
-			csv_num(f, json_is_number(json_array_get(cp, 0)) ? json_number_value(json_array_get(cp, 0)) : NAN);
-			csv_num(f, json_is_number(json_array_get(cp, 1)) ? json_number_value(json_array_get(cp, 1)) : NAN);
+			csv_num(f, jidx(cp, 0));
+			csv_num(f, jidx(cp, 1));
 			csv_num(f, jnum(r, "ci_half_width_pct"));
 			csv_num(f, jnum(r, "mde_pct"));
 			csv_num(f, jnum(r, "df"));
 			csv_num(f, jnum(r, "p"));
 			csv_num(f, jnum(r, "p_mw"));
 			csv_num(f, jnum(r, "shift"));
-			csv_num(f, json_is_number(json_array_get(sc, 0)) ? json_number_value(json_array_get(sc, 0)) : NAN);
-			csv_num(f, json_is_number(json_array_get(sc, 1)) ? json_number_value(json_array_get(sc, 1)) : NAN);
+			csv_num(f, jidx(sc, 0));
+			csv_num(f, jidx(sc, 1));
 			fputc(',', f); csv_str(f, json_is_string(json_object_get(r, "test")) ? jstr(r, "test") :
 					       jstr(r, "ci_method"));
 			fputc(',', f); csv_str(f, jstr(r, "mark"));
