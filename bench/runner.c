@@ -939,16 +939,39 @@ static void scenario_check_failures(struct scenario *sc)
 		sc->why = ab_err;
 }
 
-/* after a measured run: every walker made calls in both phases */
+/*
+ * After a measured run: every walker made calls in both phases. The reason
+ * names the first idle walker, how many were idle and the calls of the
+ * others (a starved vCPU or CPU shows as some walkers at 0, the rest busy).
+ */
 static void scenario_check_calls(struct scenario *sc)
 {
+	unsigned int idle = 0, first = 0;
+	uint64_t lo = UINT64_MAX, hi = 0;
+
 	for (unsigned int i = 0; i < sc->nwalk && !sc->why; i++) {
-		if (!sc->wt[i].w.calls || !sc->wt[i].untimed_calls) {
-			snprintf(sc->err, sizeof(sc->err), "walker on CPU %d completed no "
-				 "call in a %.2f s phase", sc->wt[i].w.cpu, sc->opt->run_time);
-			sc->why = sc->err;
-		}
+		uint64_t c = sc->wt[i].w.calls < sc->wt[i].untimed_calls ?
+			     sc->wt[i].w.calls : sc->wt[i].untimed_calls;
+
+		if (!c && !idle++)
+			first = i;
+		if (c && c < lo)
+			lo = c;
+		if (c > hi)
+			hi = c;
 	}
+	if (!idle || sc->why)
+		return;
+	if (idle == sc->nwalk)
+		snprintf(sc->err, sizeof(sc->err), "walker on CPU %d completed no call in a "
+			 "%.2f s phase (all %u walkers idle)", sc->wt[first].w.cpu,
+			 sc->opt->run_time, idle);
+	else
+		snprintf(sc->err, sizeof(sc->err), "walker on CPU %d completed no call in a "
+			 "%.2f s phase (%u of %u walkers idle, the others %llu-%llu calls)",
+			 sc->wt[first].w.cpu, sc->opt->run_time, idle, sc->nwalk,
+			 (unsigned long long)lo, (unsigned long long)hi);
+	sc->why = sc->err;
 }
 
 /* Run @r (0-based, warm-ups first): 0 go on, -1 stop. */
