@@ -2,7 +2,8 @@
 # scripts/report on the committed sample results (tests/compare/data/variants:
 # real runs on the 2-CPU "AMD EPYC" VM, baseline and inject3pct): the cover
 # letter exists and is <= 72 columns, CSV and JSON exist, and each of the
-# six gnuplot scripts wrote a non-empty PNG and SVG.
+# six gnuplot scripts wrote a non-empty PNG and SVG; a run marked failed is
+# listed with its reason and kept out of the comparison.
 # usage: report.sh GUPBENCH REPORT_SCRIPT DATA_DIR
 set -u
 G=$1 REPORT=$2 DATA=$3
@@ -34,4 +35,29 @@ done
 head -c 8 "$T/report/plots/2-overhead.png" | grep -q PNG || { echo "FAIL: 2-overhead.png is not a PNG"; fail=1; }
 grep -q "<svg" "$T/report/plots/2-overhead.svg" || { echo "FAIL: 2-overhead.svg is not SVG"; fail=1; }
 cat "$cl"
+
+# a failed run (e.g. a sweep point whose walker was starved) is listed with
+# its reason and left out of the statistics, not shown as zero; the rest is
+# still reported
+cp -r "$DATA/variants" "$T/failed"
+d=$(ls -d "$T"/failed/inject3pct/*-collapse-other | head -1)
+python3 - "$d" <<'PY'
+import json, os, sys
+p = os.path.join(sys.argv[1], "manifest.json")
+m = json.load(open(p))
+m["status"], m["status_reason"] = "failed", "walker on CPU 1 completed no call in a 1.00 s phase"
+json.dump(m, open(p, "w"))
+PY
+if GUPBENCH=$G "$REPORT" "$T/failed" "$T/failed-report" >"$T/fout" 2>"$T/ferr"; then
+	grep -q "^Failed points" "$T/fout" && grep -q "completed no call" "$T/fout" &&
+		echo "ok: a failed run is listed with its reason" ||
+		{ echo "FAIL: the failed run is not listed with its reason"; fail=1; }
+	[ -L "$T/failed-report/sets/inject3pct/$(basename "$d")" ] &&
+		{ echo "FAIL: the failed run went into the comparison"; fail=1; }
+else
+	echo "FAIL: report exited $? on a set with one failed run"; cat "$T/ferr"; fail=1
+fi
+"$REPORT" --sweep-table "$T/failed" | grep -q "FAILED: walker on CPU 1 completed no call" &&
+	echo "ok: --sweep-table shows the failed run as FAILED with its reason" ||
+	{ echo "FAIL: --sweep-table does not show the failed run"; fail=1; }
 exit $fail
