@@ -41,10 +41,11 @@ cat "$cl"
 # still reported
 cp -r "$DATA/variants" "$T/failed"
 d=$(ls -d "$T"/failed/inject3pct/*-collapse-other | head -1)
-python3 - "$d" <<'PY'
+PYTHONPATH=$(cd "$(dirname "$0")/../../scripts" && pwd) python3 - "$d" <<'PY'
 import json, os, sys
+import gupbench_results as gr
 p = os.path.join(sys.argv[1], "manifest.json")
-m = json.load(open(p))
+m = gr.load_json(p)
 m["status"], m["status_reason"] = "failed", "walker on CPU 1 completed no call in a 1.00 s phase"
 json.dump(m, open(p, "w"))
 PY
