@@ -16,6 +16,7 @@
  * lacked: sd, a 95% Student t interval of the mean, and ns per call.
  */
 #include "gupbench.h"
+#include "lib/proc.h"
 #include "lib/results.h"
 #include "lib/stats.h"
 #include "lib/sysinfo.h"
@@ -81,13 +82,9 @@ static void *claim_main(void *arg)
 	struct walker *w = &ct->w;
 	const struct walker_ops *ops = ct->ops;
 	uint64_t inject = w->opt->inject_ns;
-	cpu_set_t s;
 
 	pthread_setname_np(pthread_self(), gb_name_walker);
-	CPU_ZERO(&s);
-	CPU_SET(w->cpu, &s);
-	ct->setup_rc = pthread_setaffinity_np(pthread_self(), sizeof(s), &s) ? -1 :
-		       ops->setup(w);
+	ct->setup_rc = gb_pin_self(w->cpu) ? -1 : ops->setup(w);
 	if (ct->setup_rc && !w->err[0])
 		snprintf(w->err, sizeof(w->err), "cannot pin to CPU %d", w->cpu);
 	pthread_barrier_wait(&cb_start);	/* setup done */
@@ -659,7 +656,7 @@ int cmd_claim(int argc, char **argv)
 	claim_choose_path(&r);
 
 	timer_init(&gb_timer, false);
-	snprintf(gb_name_walker, sizeof(gb_name_walker), "gbc%d", (int)getpid());
+	gb_name_tasks("gbc");
 	claim_manifest(&r, cmdline);
 	if (r.c.path == PATH_GUP_TEST && r.ops != &walker_gup_test) {
 		results_skip(&r.res, "gup-test", r.reason);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "csdtrace.h"
-#include "gupbench.h"
+#include "lib/proc.h"
 #include "lib/sysinfo.h"
 #include "lib/sysstate.h"
 #include "lib/toolparse.h"

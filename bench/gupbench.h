@@ -133,30 +133,6 @@ extern const struct trigger_ops trigger_collapse, trigger_hugetlb_unshare;
 const struct walker_ops *walker_find(const char *name);
 const struct trigger_ops *trigger_find(const char *name);
 
-/*
- * Task names, so that tracers can tell this invocation's threads from
- * any other: gbw<pid> walkers, gbt<pid> triggers, gbu<pid> hugetlb
- * children, where <pid> is the main process's. Set by run_scenario().
- */
-extern char gb_name_walker[16], gb_name_trigger[16], gb_name_unshare[16];
-
-/*
- * Every process gupbench forks calls this first thing in the child, with
- * the pid of the process that forked it: the child is SIGKILLed when that
- * thread dies (PR_SET_PDEATHSIG, and at once if it died already), so a
- * SIGKILLed gupbench leaves nothing running. gb_forked_child() also
- * replaces the parent's signal handling: a SIGINT/SIGTERM/SIGHUP to a
- * trigger process only asks the main process to stop (which then stops
- * the children); it never counts as the main process's own second signal.
- * gb_spawned_child() is the same for a child that is about to exec a tool.
- */
-void gb_forked_child(pid_t parent);
-void gb_spawned_child(pid_t parent);
-
-/* A stop was asked for (a signal to this run), or asked to hurry (two). */
-bool gb_interrupted(void);
-bool gb_hurry(void);
-
 /* Runs the walker/trigger scenario; returns an exit status. */
 int run_scenario(const struct options *opt, const char *argv0_line);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "observe.h"
 #include "csdtrace.h"
+#include "lib/proc.h"
 #include "lib/sysinfo.h"
 #include "lib/sysstate.h"
 #include "lib/toolparse.h"

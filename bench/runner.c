@@ -11,6 +11,7 @@
 #include "ab.h"
 #include "observe.h"
 #include "lib/compare_stats.h"
+#include "lib/proc.h"
 #include "lib/results.h"
 #include "lib/stats.h"
 #include "lib/sysinfo.h"
@@ -22,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -47,7 +47,6 @@ struct ctl {
 
 /* --inject-ns: the delay's cost outside its own span (timer_spin_measure) */
 static double inject_outside_ns;
-char gb_name_walker[16], gb_name_trigger[16], gb_name_unshare[16];
 
 static struct ctl *ctl;
 static uint64_t *ctl_events, *ctl_fails;
@@ -58,57 +57,6 @@ enum phase { PHASE_TIMED, PHASE_UNTIMED, PHASE_QUIT };
 static atomic_int phase;
 static atomic_int phase_end;
 static pthread_barrier_t bar_start, bar_end;
-
-/* ---- processes and signals -------------------------------------------- */
-
-static void child_on_signal(int sig)
-{
-	(void)sig;
-	if (ctl)
-		ctl->intr_req = 1;	/* the main process stops us */
-}
-
-static void die_with_parent(pid_t parent)
-{
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)	/* it died before the prctl */
-		_exit(1);
-}
-
-void gb_forked_child(pid_t parent)
-{
-	die_with_parent(parent);
-	sysstate_handle_signals(child_on_signal);
-}
-
-void gb_spawned_child(pid_t parent)
-{
-	die_with_parent(parent);
-	/*
-	 * Its own process group, so that a Ctrl-C reaches gupbench only and
-	 * gupbench stops its tools in order (exec resets the handlers).
-	 */
-	setpgid(0, 0);
-}
-
-bool gb_interrupted(void)
-{
-	return sysstate_signals() > 0 || (ctl && ctl->intr_req);
-}
-
-bool gb_hurry(void)
-{
-	return sysstate_signals() > 1;
-}
-
-static int pin_self(int cpu)
-{
-	cpu_set_t s;
-
-	CPU_ZERO(&s);
-	CPU_SET(cpu, &s);
-	return pthread_setaffinity_np(pthread_self(), sizeof(s), &s);
-}
 
 static struct hist *trig_hist(unsigned int slot, unsigned int t)
 {
@@ -142,7 +90,7 @@ static void *trigger_main(void *arg)
 	int rc;
 
 	pthread_setname_np(pthread_self(), gb_name_trigger);
-	rc = pin_self(t->cpu) ? -1 : tt->ops->setup(t);
+	rc = gb_pin_self(t->cpu) ? -1 : tt->ops->setup(t);
 	if (rc) {
 		if (!t->err[0])
 			snprintf(t->err, sizeof(t->err), "setup on CPU %d failed", t->cpu);
@@ -256,7 +204,7 @@ static void *walker_main(void *arg)
 	bool ab = w->opt->ab;
 
 	pthread_setname_np(pthread_self(), gb_name_walker);
-	wt->setup_rc = pin_self(w->cpu) ? -1 : ops->setup(w);
+	wt->setup_rc = gb_pin_self(w->cpu) ? -1 : ops->setup(w);
 	if (wt->setup_rc && !w->err[0])
 		snprintf(w->err, sizeof(w->err), "cannot pin to CPU %d", w->cpu);
 	pthread_barrier_wait(&bar_start);	/* setup done */
@@ -581,6 +529,7 @@ static int ctl_alloc(unsigned int nslots, unsigned int ntrig)
 	ctl_hist = (struct hist *)(ctl_fails + n);
 	for (size_t i = 0; i < n; i++)
 		hist_reset(&ctl_hist[i]);
+	gb_share_intr_flag(&ctl->intr_req);
 	return 0;
 }
 
@@ -1159,6 +1108,7 @@ static int scenario_finish(struct scenario *sc)
 			res->dir, sc->why);
 	free(sc->wt);
 	free(sc->rr);
+	gb_share_intr_flag(NULL);
 	munmap(ctl, ctl_len);
 	ctl = NULL;
 	return sc->ret;
@@ -1202,9 +1152,7 @@ int run_scenario(const struct options *opt, const char *cmdline)
 	if (ctl_alloc(sc.nslots, sc.ntrig))
 		die_input("cannot allocate shared memory: %s", strerror(errno));
 	timer_init(&gb_timer, opt->force_clock);
-	snprintf(gb_name_walker, sizeof(gb_name_walker), "gbw%d", (int)getpid());
-	snprintf(gb_name_trigger, sizeof(gb_name_trigger), "gbt%d", (int)getpid());
-	snprintf(gb_name_unshare, sizeof(gb_name_unshare), "gbu%d", (int)getpid());
+	gb_name_tasks("gbw");
 	scenario_open_results(&sc, cmdline, unit);
 	cpulist_format(&opt->walker_cpus, sc.wc, sizeof(sc.wc));
 	cpulist_format(&opt->trigger_cpus, sc.tc, sizeof(sc.tc));

@@ -11,6 +11,7 @@
  * the brief. The huge pages are reserved first and given back at exit.
  */
 #include "gupbench.h"
+#include "lib/proc.h"
 #include "lib/sysstate.h"
 
 #include <errno.h>
