@@ -5,7 +5,8 @@
 # altered one given through $GUPBENCH_SCENARIOS (rows reordered, one dropped
 # per set, a marker argument on each), which fails any consumer that keeps
 # a list of its own. Also: the table is well formed and a malformed one is
-# caught; the arguments the CI proofs rely on, pinned.
+# caught; compare-kernels --help describes the table's rows; the arguments
+# the CI proofs rely on, pinned.
 # usage: scenarios.sh   (no root, no build; ~3 s)
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -81,6 +82,15 @@ awk '/^[[:space:]]*(#|$)/ { next }
 export GUPBENCH_SCENARIOS=$T/altered.txt
 "$SC" check && ok "altered table is well formed" || bad "altered table check"
 compare_all "altered table"
+# compare-kernels --help lists the table's compare rows, not its own words
+"$ROOT/scripts/compare-kernels" --help >"$T/help" 2>&1
+"$SC" describe compare | sed 's/^/  /' >"$T/want"
+if grep -qF -- --marker- "$T/want" && grep -qxFf "$T/want" "$T/help" &&
+	[ "$(grep -cxFf "$T/want" "$T/help")" = "$(wc -l <"$T/want")" ]; then
+	ok "altered table: compare-kernels --help lists its $(wc -l <"$T/want") compare rows"
+else
+	bad "compare-kernels --help does not list the altered table's compare rows"
+fi
 if diff -q <(consumer bench) <(GUPBENCH_SCENARIOS='' consumer bench) >/dev/null; then
 	bad "altered table did not change bench --list (the test cannot see drift)"
 fi
