@@ -313,22 +313,20 @@ static void remove_instance(struct csdtrace *t)
 	t->dir[0] = '\0';
 }
 
-int csdtrace_start(struct csdtrace *t, const char *sync_sym, bool count_sync,
-		   const cpu_set_t *attr_cpus, const cpu_set_t *reader_cpus,
-		   const char *out, char *why, size_t len)
+/* appends "FIELD == c" for each CPU in @cpus, joined by " || "; new length */
+static size_t cpu_filter(char *buf, size_t size, size_t used, const char *field,
+			 const cpu_set_t *cpus)
 {
-	char sync_filter[512] = "", qf[1024], p[256];
-	size_t used = 0;
-	pid_t self = getpid();
-	struct agg a = { .sync = sync_sym, .count_sync = count_sync };
-	bool irqn;
-	int fd;
+	for (int c = 0; c < CPU_SETSIZE && used < size; c++)
+		if (CPU_ISSET(c, cpus))
+			used += (size_t)snprintf(buf + used, size - used, "%s%s == %d",
+						 used ? " || " : "", field, c);
+	return used;
+}
 
-	t->dir[0] = '\0';
-	t->reader = -1;
-	if (count_sync && csdtrace_sym_filter(sync_sym, "func", sync_filter,
-					      sizeof(sync_filter), why, len))
-		return -1;
+/* checks the tracepoints are there and makes this run's instance */
+static int instance_create(struct csdtrace *t, pid_t self, char *why, size_t len)
+{
 	if (access(CSDTRACE_ROOT "/instances", W_OK)) {
 		snprintf(why, len, CSDTRACE_ROOT "/instances: %s", strerror(errno));
 		return -1;
@@ -344,29 +342,32 @@ int csdtrace_start(struct csdtrace *t, const char *sync_sym, bool count_sync,
 		t->dir[0] = '\0';
 		return -1;
 	}
+	return 0;
+}
+
+/* filters and enables the instance's events; -1 (why) on failure */
+static int instance_enable(struct csdtrace *t, const char *sync_filter, bool count_sync,
+			   const cpu_set_t *attr_cpus, char *why, size_t len)
+{
+	char qf[1024];
+	size_t used = 0;
+
 	if (count_sync)
 		used = (size_t)snprintf(qf, sizeof(qf), "%s", sync_filter);
-	for (int c = 0; c < CPU_SETSIZE && used < sizeof(qf); c++)
-		if (CPU_ISSET(c, attr_cpus))
-			used += (size_t)snprintf(qf + used, sizeof(qf) - used, "%scpu == %d",
-						 used ? " || " : "", c);
+	used = cpu_filter(qf, sizeof(qf), used, "cpu", attr_cpus);
 	if (used >= sizeof(qf)) {
 		snprintf(why, len, "tracefs: filter too long");
-		goto fail;
+		return -1;
 	}
 	/* remote wake-ups: sched_waking to the same CPUs names the wakee */
 	if (CPU_COUNT(attr_cpus) && !access(CSDTRACE_ROOT "/events/sched/sched_waking", F_OK)) {
 		char wf[1024];
-		size_t wu = 0;
+		size_t wu = cpu_filter(wf, sizeof(wf), 0, "target_cpu", attr_cpus);
 
-		for (int c = 0; c < CPU_SETSIZE && wu < sizeof(wf); c++)
-			if (CPU_ISSET(c, attr_cpus))
-				wu += (size_t)snprintf(wf + wu, sizeof(wf) - wu, "%starget_cpu == %d",
-						       wu ? " || " : "", c);
 		if (wu >= sizeof(wf) ||
 		    inst_write(t, "events/sched/sched_waking/filter", wf, why, len) ||
 		    inst_write(t, "events/sched/sched_waking/enable", "1", why, len))
-			goto fail;
+			return -1;
 	}
 	if (inst_write(t, "buffer_size_kb", BUFFER_KB, why, len) ||
 	    (used && (inst_write(t, "events/csd/csd_queue_cpu/filter", qf, why, len) ||
@@ -374,25 +375,24 @@ int csdtrace_start(struct csdtrace *t, const char *sync_sym, bool count_sync,
 	    (count_sync &&
 	     (inst_write(t, "events/csd/csd_function_entry/filter", sync_filter, why, len) ||
 	      inst_write(t, "events/csd/csd_function_entry/enable", "1", why, len))))
-		goto fail;
-	/*
-	 * The osnoise tracer's record of each interrupt it saw on the CPUs it
-	 * watches (rtla on the RT CPUs): what the IRQs rtla counts were. Only
-	 * where the kernel has the tracer; without it "@irq_noise" is absent.
-	 */
-	irqn = CPU_COUNT(attr_cpus) && !access(CSDTRACE_ROOT "/events/osnoise/irq_noise", F_OK) &&
-	       !inst_write(t, "events/osnoise/irq_noise/enable", "1", p, sizeof(p));
+		return -1;
+	return 0;
+}
+
+/* forks the reader of the instance's trace_pipe (gbo<pid>); 0 or -1 (why) */
+static int reader_fork(struct csdtrace *t, struct agg *a, const cpu_set_t *reader_cpus,
+		       const char *out, char *why, size_t len)
+{
+	pid_t self = getpid();
+	char p[256];
+	int fd;
+
 	snprintf(p, sizeof(p), "%s/trace_pipe", t->dir);
 	fd = open(p, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(why, len, "%s: %s", p, strerror(errno));
-		goto fail;
+		return -1;
 	}
-	a.queue = json_object();
-	a.attr = json_object();
-	a.irq_noise = irqn ? json_object() : NULL;
-	CPU_ZERO(&a.attr_cpus);
-	CPU_OR(&a.attr_cpus, &a.attr_cpus, attr_cpus);
 	fflush(NULL);
 	t->reader = fork();
 	if (t->reader == 0) {
@@ -403,17 +403,52 @@ int csdtrace_start(struct csdtrace *t, const char *sync_sym, bool count_sync,
 		prctl(PR_SET_NAME, name);
 		if (CPU_COUNT(reader_cpus))
 			sched_setaffinity(0, sizeof(*reader_cpus), reader_cpus);
-		reader_main(t, fd, &a, out);
+		reader_main(t, fd, a, out);
 	}
 	close(fd);
+	if (t->reader < 0) {
+		snprintf(why, len, "fork: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int csdtrace_start(struct csdtrace *t, const char *sync_sym, bool count_sync,
+		   const cpu_set_t *attr_cpus, const cpu_set_t *reader_cpus,
+		   const char *out, char *why, size_t len)
+{
+	char sync_filter[512] = "", p[256];
+	struct agg a = { .sync = sync_sym, .count_sync = count_sync };
+	bool irqn;
+	int rc;
+
+	t->dir[0] = '\0';
+	t->reader = -1;
+	if (count_sync && csdtrace_sym_filter(sync_sym, "func", sync_filter,
+					      sizeof(sync_filter), why, len))
+		return -1;
+	if (instance_create(t, getpid(), why, len))
+		return -1;
+	if (instance_enable(t, sync_filter, count_sync, attr_cpus, why, len))
+		goto fail;
+	/*
+	 * The osnoise tracer's record of each interrupt it saw on the CPUs it
+	 * watches (rtla on the RT CPUs): what the IRQs rtla counts were. Only
+	 * where the kernel has the tracer; without it "@irq_noise" is absent.
+	 */
+	irqn = CPU_COUNT(attr_cpus) && !access(CSDTRACE_ROOT "/events/osnoise/irq_noise", F_OK) &&
+	       !inst_write(t, "events/osnoise/irq_noise/enable", "1", p, sizeof(p));
+	a.queue = json_object();
+	a.attr = json_object();
+	a.irq_noise = irqn ? json_object() : NULL;
+	CPU_ZERO(&a.attr_cpus);
+	CPU_OR(&a.attr_cpus, &a.attr_cpus, attr_cpus);
+	rc = reader_fork(t, &a, reader_cpus, out, why, len);
 	json_decref(a.queue);
 	json_decref(a.attr);
 	json_decref(a.irq_noise);
-	if (t->reader < 0) {
-		snprintf(why, len, "fork: %s", strerror(errno));
-		goto fail;
-	}
-	return 0;
+	if (!rc)
+		return 0;
 fail:
 	remove_instance(t);
 	return -1;

@@ -368,30 +368,25 @@ static json_t *options_json(const struct options *opt)
 }
 
 /* process everything for run @r (1-based) and write run-NNN.json */
-static int collect_run(struct results *res, const struct options *opt,
-		       const struct trigger_ops *tops, struct walk_thread *wt,
-		       unsigned int nwalk, unsigned int r, unsigned int slot, double timed_s,
-		       double untimed_s, long long verify, json_t *cal,
-		       struct run_result *rr, FILE *csv)
+/*
+ * Merges the walkers' timed histograms into @all and fills @rr's walker
+ * side; returns the per-thread array, *@untimed the untimed calls.
+ */
+static json_t *collect_walkers(struct walk_thread *wt, unsigned int nwalk, double timed_s,
+			       double untimed_s, struct hist *all, struct run_result *rr,
+			       uint64_t *untimed)
 {
-	struct hist *all = malloc(sizeof(*all)), *tall = malloc(sizeof(*tall));
-	json_t *j, *threads = json_array(), *trig = json_null();
-	uint64_t untimed = 0, ucpu = 0;
+	json_t *threads = json_array();
+	uint64_t ucpu = 0;
 	double spin_ns = 0;
-	char name[32];
-	int ret;
 
-	if (!all || !tall)
-		abort();
-	hist_reset(all);
-	hist_reset(tall);
-	memset(rr, 0, sizeof(*rr));
+	*untimed = 0;
 	for (unsigned int i = 0; i < nwalk; i++) {
 		struct hist_summary s;
 
 		hist_merge(all, &wt[i].w.hist);
 		rr->calls += wt[i].w.calls;
-		untimed += wt[i].untimed_calls;
+		*untimed += wt[i].untimed_calls;
 		ucpu += wt[i].untimed_cpu_ns;
 		spin_ns += wt[i].untimed_spin_ticks * gb_timer.ns_per_tick +
 			   wt[i].untimed_spins * inject_outside_ns;
@@ -403,29 +398,82 @@ static int collect_run(struct results *res, const struct options *opt,
 	}
 	hist_summarise(all, &rr->w);
 	rr->calls_per_s = rr->calls / timed_s;
-	rr->untimed_calls_per_s = untimed / untimed_s;
-	rr->untimed_ns_per_call = untimed ? untimed_s * 1e9 * nwalk / untimed : 0;
+	rr->untimed_calls_per_s = *untimed / untimed_s;
+	rr->untimed_ns_per_call = *untimed ? untimed_s * 1e9 * nwalk / *untimed : 0;
 	rr->untimed_cpu_share = ucpu / (untimed_s * 1e9 * nwalk);
-	rr->inject_in_loop_ns = untimed ? spin_ns / untimed : 0;
+	rr->inject_in_loop_ns = *untimed ? spin_ns / *untimed : 0;
 	rr->timing_cost_pct = rr->calls_per_s > 0 ?
 		(rr->untimed_calls_per_s / rr->calls_per_s - 1.0) * 100.0 : 0;
-	rr->verify = verify;
-	if (tops) {
-		for (unsigned int t = 0; t < ctl->ntrig; t++) {
-			hist_merge(tall, trig_hist(slot, t));
-			rr->events += ctl_events[slot * ctl->ntrig + t];
-			rr->fails += ctl_fails[slot * ctl->ntrig + t];
-		}
-		hist_summarise(tall, &rr->t);
-		rr->events_per_s = rr->events / (timed_s + untimed_s);
-		trig = json_pack("{s:s, s:s, s:s, s:I, s:I, s:f, s:o, s:o, s:s?, s:o}",
-			"name", tops->name, "mm", mm_name(opt), "timed", tops->event_what,
-			"events", (json_int_t)rr->events, "failed_events", (json_int_t)rr->fails,
-			"events_per_s", rr->events_per_s,
-			"latency", hist_summary_to_json(&rr->t), "histogram", hist_to_json(tall),
-			"verify_counter", tops->verify_counter,
-			"verify_counter_delta", verify >= 0 ? json_integer(verify) : json_null());
+	return threads;
+}
+
+/* the trigger side of run slot @slot into @rr; its JSON (null: no trigger) */
+static json_t *collect_trigger(const struct options *opt, const struct trigger_ops *tops,
+			       unsigned int slot, double timed_s, double untimed_s,
+			       long long verify, struct run_result *rr)
+{
+	struct hist *tall;
+	json_t *trig;
+
+	if (!tops)
+		return json_null();
+	tall = malloc(sizeof(*tall));
+	if (!tall)
+		abort();
+	hist_reset(tall);
+	for (unsigned int t = 0; t < ctl->ntrig; t++) {
+		hist_merge(tall, trig_hist(slot, t));
+		rr->events += ctl_events[slot * ctl->ntrig + t];
+		rr->fails += ctl_fails[slot * ctl->ntrig + t];
 	}
+	hist_summarise(tall, &rr->t);
+	rr->events_per_s = rr->events / (timed_s + untimed_s);
+	trig = json_pack("{s:s, s:s, s:s, s:I, s:I, s:f, s:o, s:o, s:s?, s:o}",
+		"name", tops->name, "mm", mm_name(opt), "timed", tops->event_what,
+		"events", (json_int_t)rr->events, "failed_events", (json_int_t)rr->fails,
+		"events_per_s", rr->events_per_s,
+		"latency", hist_summary_to_json(&rr->t), "histogram", hist_to_json(tall),
+		"verify_counter", tops->verify_counter,
+		"verify_counter_delta", verify >= 0 ? json_integer(verify) : json_null());
+	free(tall);
+	return trig;
+}
+
+/* one summary.csv row */
+static void csv_row(FILE *csv, const struct results *res, const struct options *opt,
+		    unsigned int r, const struct run_result *rr, long long verify)
+{
+	fprintf(csv, "%u,%s,%s,%s,%s,%u,%llu,%llu,%.1f,%.1f,%.3f,%.0f,%.1f,%.1f,%.1f,%.1f,%.0f,%.2f,"
+		"%llu,%llu,%.2f,%.1f,%.1f,%.0f,%.1f,%lld\n",
+		r, json_string_value(json_object_get(res->manifest, "variant")),
+		opt->walker->name, opt->trigger ? opt->trigger->name : "none",
+		opt->trigger ? mm_name(opt) : "", opt->pages,
+		(unsigned long long)opt->inject_ns, (unsigned long long)rr->calls,
+		rr->calls_per_s, rr->untimed_calls_per_s, rr->timing_cost_pct,
+		rr->w.min, rr->w.p50, rr->w.p90, rr->w.p99, rr->w.p999, rr->w.max, rr->w.mean,
+		(unsigned long long)rr->events, (unsigned long long)rr->fails,
+		rr->events_per_s, rr->t.p50, rr->t.p99, rr->t.max, rr->t.mean, verify);
+}
+
+static int collect_run(struct results *res, const struct options *opt,
+		       const struct trigger_ops *tops, struct walk_thread *wt,
+		       unsigned int nwalk, unsigned int r, unsigned int slot, double timed_s,
+		       double untimed_s, long long verify, json_t *cal,
+		       struct run_result *rr, FILE *csv)
+{
+	struct hist *all = malloc(sizeof(*all));
+	json_t *j, *threads, *trig;
+	uint64_t untimed;
+	char name[32];
+	int ret;
+
+	if (!all)
+		abort();
+	hist_reset(all);
+	memset(rr, 0, sizeof(*rr));
+	threads = collect_walkers(wt, nwalk, timed_s, untimed_s, all, rr, &untimed);
+	rr->verify = verify;
+	trig = collect_trigger(opt, tops, slot, timed_s, untimed_s, verify, rr);
 	j = json_pack("{s:i, s:{s:f, s:I, s:f, s:o, s:o, s:o}, s:{s:f, s:I, s:f}, s:f, s:o}",
 		"run", r,
 		"timed", "duration_s", timed_s, "calls", (json_int_t)rr->calls,
@@ -448,20 +496,10 @@ static int collect_run(struct results *res, const struct options *opt,
 	snprintf(name, sizeof(name), "run-%03u.json", r);
 	ret = results_write_json(res, name, j);
 	json_decref(j);
-	fprintf(csv, "%u,%s,%s,%s,%s,%u,%llu,%llu,%.1f,%.1f,%.3f,%.0f,%.1f,%.1f,%.1f,%.1f,%.0f,%.2f,"
-		"%llu,%llu,%.2f,%.1f,%.1f,%.0f,%.1f,%lld\n",
-		r, json_string_value(json_object_get(res->manifest, "variant")),
-		opt->walker->name, opt->trigger ? opt->trigger->name : "none",
-		opt->trigger ? mm_name(opt) : "", opt->pages,
-		(unsigned long long)opt->inject_ns, (unsigned long long)rr->calls,
-		rr->calls_per_s, rr->untimed_calls_per_s, rr->timing_cost_pct,
-		rr->w.min, rr->w.p50, rr->w.p90, rr->w.p99, rr->w.p999, rr->w.max, rr->w.mean,
-		(unsigned long long)rr->events, (unsigned long long)rr->fails,
-		rr->events_per_s, rr->t.p50, rr->t.p99, rr->t.max, rr->t.mean, verify);
+	csv_row(csv, res, opt, r, rr, verify);
 	if (results_flush(res, "summary.csv", csv))
 		ret = -1;
 	free(all);
-	free(tall);
 	return ret;
 }
 
