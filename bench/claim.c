@@ -187,6 +187,91 @@ static void check_name(const char *what, const char *s)
 enum { CO_REP_TIME = 256, CO_BUDGET, CO_PATH, CO_GUP_CALLS, CO_INJECT,
        CO_VARIANT, CO_LABEL };
 
+/* one option of claim_parse(); *@have_rt: --rep-time was given */
+static void claim_option(int ch, char **argv, struct claim_opts *c, bool *have_rt)
+{
+	char err[512];
+
+	switch (ch) {
+	case 'n':
+		c->reps = opt_number("--reps", optarg, 1, CLAIM_MAX_REPS);
+		break;
+	case 'c':
+		c->calls = opt_number("--calls", optarg, 1, 10000000000ull);
+		break;
+	case CO_REP_TIME:
+		c->rep_time = parse_seconds("--rep-time", optarg, 0.001, 3600);
+		*have_rt = true;
+		break;
+	case CO_BUDGET:
+		c->budget = parse_seconds("--time-budget", optarg, 0.001, 86400);
+		break;
+	case 'C':
+		if (cpulist_parse(optarg, &c->o.walker_cpus, err, sizeof(err)) ||
+		    cpulist_validate("--cpus", &c->o.walker_cpus, err, sizeof(err)))
+			die_input("%s", err);
+		c->have_cpus = true;
+		break;
+	case 'p':
+		c->o.pages = opt_number("--pages", optarg, 1, 4096);
+		break;
+	case CO_PATH: {
+		static const char *const p[] = { "auto", "gup-test", "vmsplice", NULL };
+		static const enum claim_path v[] = { PATH_AUTO, PATH_GUP_TEST,
+						     PATH_VMSPLICE };
+
+		c->path = v[opt_choice("--path", optarg, p)];
+		break;
+	}
+	case CO_GUP_CALLS:
+		c->o.gup_calls = opt_number("--gup-calls", optarg, 1, 1000000);
+		break;
+	case CO_INJECT:
+		c->o.inject_ns = opt_number("--inject-ns", optarg, 0, 1000000000);
+		break;
+	case 'o':
+		c->o.results_root = optarg;
+		break;
+	case CO_VARIANT:
+		check_name("--variant", optarg);
+		c->o.variant = optarg;
+		break;
+	case CO_LABEL:
+		check_name("--label", optarg);
+		c->o.label = optarg;
+		break;
+	case 'q':
+		c->o.quiet = true;
+		break;
+	case 'h':
+		claim_usage(stdout);
+		exit(0);
+	default:
+		die_input("claim: bad option '%s' (see gupbench claim --help)",
+			  argv[optind - 1]);
+	}
+}
+
+/* the options' combinations, and the defaults that depend on them */
+static void claim_check(struct claim_opts *c, bool have_rt)
+{
+	if (c->budget && (c->calls || have_rt))
+		die_input("claim: --time-budget sets the repetition length; "
+			  "do not give --calls or --rep-time with it");
+	if (c->calls && have_rt)
+		die_input("claim: --calls and --rep-time both fix the repetition length");
+	if (c->budget)
+		c->rep_time = c->budget / c->reps;
+	if (!c->have_cpus) {
+		cpu_set_t on;
+
+		if (cpulist_online(&on))
+			die_input("cannot read /sys/devices/system/cpu/online");
+		c->o.walker_cpus = on;
+		if (CPU_COUNT(&on) > 1)
+			CPU_CLR(cpulist_nth(&on, 0), &c->o.walker_cpus);
+	}
+}
 static void claim_parse(int argc, char **argv, struct claim_opts *c)
 {
 	static const struct option lo[] = {
@@ -207,89 +292,15 @@ static void claim_parse(int argc, char **argv, struct claim_opts *c)
 		{ NULL, 0, NULL, 0 },
 	};
 	bool have_rt = false;
-	char err[512];
 	int ch;
 
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "n:c:C:p:o:qh", lo, NULL)) != -1) {
-		switch (ch) {
-		case 'n':
-			c->reps = opt_number("--reps", optarg, 1, CLAIM_MAX_REPS);
-			break;
-		case 'c':
-			c->calls = opt_number("--calls", optarg, 1, 10000000000ull);
-			break;
-		case CO_REP_TIME:
-			c->rep_time = parse_seconds("--rep-time", optarg, 0.001, 3600);
-			have_rt = true;
-			break;
-		case CO_BUDGET:
-			c->budget = parse_seconds("--time-budget", optarg, 0.001, 86400);
-			break;
-		case 'C':
-			if (cpulist_parse(optarg, &c->o.walker_cpus, err, sizeof(err)) ||
-			    cpulist_validate("--cpus", &c->o.walker_cpus, err, sizeof(err)))
-				die_input("%s", err);
-			c->have_cpus = true;
-			break;
-		case 'p':
-			c->o.pages = opt_number("--pages", optarg, 1, 4096);
-			break;
-		case CO_PATH: {
-			static const char *const p[] = { "auto", "gup-test", "vmsplice", NULL };
-			static const enum claim_path v[] = { PATH_AUTO, PATH_GUP_TEST,
-							     PATH_VMSPLICE };
-
-			c->path = v[opt_choice("--path", optarg, p)];
-			break;
-		}
-		case CO_GUP_CALLS:
-			c->o.gup_calls = opt_number("--gup-calls", optarg, 1, 1000000);
-			break;
-		case CO_INJECT:
-			c->o.inject_ns = opt_number("--inject-ns", optarg, 0, 1000000000);
-			break;
-		case 'o':
-			c->o.results_root = optarg;
-			break;
-		case CO_VARIANT:
-			check_name("--variant", optarg);
-			c->o.variant = optarg;
-			break;
-		case CO_LABEL:
-			check_name("--label", optarg);
-			c->o.label = optarg;
-			break;
-		case 'q':
-			c->o.quiet = true;
-			break;
-		case 'h':
-			claim_usage(stdout);
-			exit(0);
-		default:
-			die_input("claim: bad option '%s' (see gupbench claim --help)",
-				  argv[optind - 1]);
-		}
-	}
+	while ((ch = getopt_long(argc, argv, "n:c:C:p:o:qh", lo, NULL)) != -1)
+		claim_option(ch, argv, c, &have_rt);
 	if (optind < argc)
 		die_input("claim: unexpected argument '%s'", argv[optind]);
-	if (c->budget && (c->calls || have_rt))
-		die_input("claim: --time-budget sets the repetition length; "
-			  "do not give --calls or --rep-time with it");
-	if (c->calls && have_rt)
-		die_input("claim: --calls and --rep-time both fix the repetition length");
-	if (c->budget)
-		c->rep_time = c->budget / c->reps;
-	if (!c->have_cpus) {
-		cpu_set_t on;
-
-		if (cpulist_online(&on))
-			die_input("cannot read /sys/devices/system/cpu/online");
-		c->o.walker_cpus = on;
-		if (CPU_COUNT(&on) > 1)
-			CPU_CLR(cpulist_nth(&on, 0), &c->o.walker_cpus);
-	}
+	claim_check(c, have_rt);
 }
 
 /* Runs one phase on every thread; returns -1 if a thread failed (err set). */
