@@ -495,12 +495,89 @@ static void set_info(json_t *o, const char *what, const struct set *set, const s
 		"kernel_config_sha256", s->mf.config_sha, "dir", s->dir));
 }
 
+/* the test's name and the verdict's words for a per-unit row */
+static void unit_words(const struct cs_ratio *t, bool sig, bool paired, size_t np, size_t nx,
+		       size_t ny, const char *unit_name, char *test, size_t tlen,
+		       char *verdict, size_t vlen)
+{
+	if (paired)
+		snprintf(test, tlen, "paired t on per-round log ratios (paired by round, %zu rounds)", np);
+	else if (t->ci)
+		snprintf(test, tlen, "Welch t on log unit values");
+	else
+		snprintf(test, tlen, "none: fewer than 2 units on a side");
+	if (t->ci)
+		snprintf(verdict, vlen, "%s", sig ? "difference at 95% confidence" :
+			 "no difference proven");
+	else if (nx == 1 && ny == 1)
+		snprintf(verdict, vlen, "between-unit variance unknown: 1 unit (%s) per side",
+			 unit_name);
+	else
+		snprintf(verdict, vlen, "between-unit variance unknown: %zu unit(s) (%s) in BASE, %zu in OTHER",
+			 nx, unit_name, ny);
+}
+
+/* the log-ratio test's numbers; @bc the base centre, for the shift */
+static void ratio_fields(json_t *r, const struct cs_ratio *t, double bc)
+{
+	json_object_set_new(r, "change_pct", num_or_null(100 * t->change));
+	json_object_set_new(r, "change_ci_pct", json_pack("[o,o]", num_or_null(100 * t->lo),
+							  num_or_null(100 * t->hi)));
+	json_object_set_new(r, "ci_half_width_pct", num_or_null(50 * (t->hi - t->lo)));
+	json_object_set_new(r, "mde_pct", num_or_null(100 * t->mde));
+	json_object_set_new(r, "df", num_or_null(t->df));
+	json_object_set_new(r, "se_log", num_or_null(t->se));
+	json_object_set_new(r, "t", num_or_null(t->t));
+	json_object_set_new(r, "p", num_or_null(t->p));
+	json_object_set_new(r, "shift", num_or_null(bc * t->change));
+	json_object_set_new(r, "shift_ci", json_pack("[o,o]", num_or_null(bc * t->lo),
+						     num_or_null(bc * t->hi)));
+}
+
+/* BASE's units @x against OTHER's @y (both sides have some) into row @r */
+static void unit_compare(json_t *r, int m, const struct grouping *gb, const struct grouping *go,
+			 double *x, size_t nx, double *y, size_t ny, double *px, double *py,
+			 const char *unit_name)
+{
+	struct cs_ratio t;
+	struct cs_shift u;
+	size_t np;
+	double bc = geomean(x, nx);
+	bool paired = pair_by_round(gb, go, m, px, py, &np);
+	bool sig;
+	char test[160], verdict[200];
+
+	if (paired ? cs_paired_log(px, py, np, CONF, &t) :
+		     cs_welch_log(x, nx, y, ny, CONF, &t)) {
+		json_object_set_new(r, "test", json_string("none: a unit value is <= 0"));
+		json_object_set_new(r, "change_ci_pct", json_pack("[n,n]"));
+		json_object_set_new(r, "mark", json_string("~"));
+		json_object_set_new(r, "verdict", json_string(
+			"no log-scale test: a unit value is <= 0"));
+		return;
+	}
+	sig = t.ci && (t.lo > 0 || t.hi < 0);
+	unit_words(&t, sig, paired, np, nx, ny, unit_name, test, sizeof(test), verdict,
+		   sizeof(verdict));
+	json_object_set_new(r, "test", json_string(test));
+	json_object_set_new(r, "paired", json_boolean(paired));
+	ratio_fields(r, &t, bc);
+	if (nx >= 2 && ny >= 2 && !cs_shift_test(x, nx, y, ny, CONF, &u)) {
+		json_object_set_new(r, "p_mw", num_or_null(u.p));
+		json_object_set_new(r, "u_mw", num_or_null(u.u));
+	} else {
+		json_object_set_new(r, "p_mw", json_null());
+	}
+	json_object_set_new(r, "mark", json_string(sig ? "*" : "~"));
+	json_object_set_new(r, "verdict", json_string(verdict));
+}
+
 static json_t *row_unit_metric(int m, const struct scen *b, const struct grouping *gb,
 			       const struct scen *o, const struct grouping *go,
 			       const char *unit_name)
 {
 	const struct cs_metric_info *mi = &cs_run_metrics[m];
-	size_t nx, ny, rx, ry, np;
+	size_t nx, ny, rx, ry;
 	double *x = calloc(gb->n + 1, sizeof(*x)), *y = calloc(go->n + 1, sizeof(*y));
 	double *px = calloc(gb->n + 1, sizeof(*px)), *py = calloc(go->n + 1, sizeof(*py));
 	json_t *r = json_pack("{s:s,s:s,s:s,s:s}", "metric", mi->name, "what", mi->what,
@@ -529,60 +606,7 @@ static json_t *row_unit_metric(int m, const struct scen *b, const struct groupin
 		json_object_set_new(r, "mark", json_string("missing"));
 		json_object_set_new(r, "verdict", json_string(!nx ? "missing in BASE" : "missing in OTHER"));
 	} else {
-		struct cs_ratio t;
-		struct cs_shift u;
-		double bc = geomean(x, nx);
-		bool paired = pair_by_round(gb, go, m, px, py, &np);
-		bool sig;
-		char test[160], verdict[200];
-
-		if (paired ? cs_paired_log(px, py, np, CONF, &t) :
-			     cs_welch_log(x, nx, y, ny, CONF, &t)) {
-			json_object_set_new(r, "test", json_string("none: a unit value is <= 0"));
-			json_object_set_new(r, "change_ci_pct", json_pack("[n,n]"));
-			json_object_set_new(r, "mark", json_string("~"));
-			json_object_set_new(r, "verdict", json_string(
-				"no log-scale test: a unit value is <= 0"));
-			goto out;
-		}
-		sig = t.ci && (t.lo > 0 || t.hi < 0);
-		if (paired)
-			snprintf(test, sizeof(test), "paired t on per-round log ratios (paired by round, %zu rounds)", np);
-		else if (t.ci)
-			snprintf(test, sizeof(test), "Welch t on log unit values");
-		else
-			snprintf(test, sizeof(test), "none: fewer than 2 units on a side");
-		if (t.ci)
-			snprintf(verdict, sizeof(verdict), "%s", sig ? "difference at 95% confidence" :
-				 "no difference proven");
-		else if (nx == 1 && ny == 1)
-			snprintf(verdict, sizeof(verdict), "between-unit variance unknown: 1 unit (%s) per side",
-				 unit_name);
-		else
-			snprintf(verdict, sizeof(verdict), "between-unit variance unknown: %zu unit(s) (%s) in BASE, %zu in OTHER",
-				 nx, unit_name, ny);
-		json_object_set_new(r, "test", json_string(test));
-		json_object_set_new(r, "paired", json_boolean(paired));
-		json_object_set_new(r, "change_pct", num_or_null(100 * t.change));
-		json_object_set_new(r, "change_ci_pct", json_pack("[o,o]", num_or_null(100 * t.lo),
-								  num_or_null(100 * t.hi)));
-		json_object_set_new(r, "ci_half_width_pct", num_or_null(50 * (t.hi - t.lo)));
-		json_object_set_new(r, "mde_pct", num_or_null(100 * t.mde));
-		json_object_set_new(r, "df", num_or_null(t.df));
-		json_object_set_new(r, "se_log", num_or_null(t.se));
-		json_object_set_new(r, "t", num_or_null(t.t));
-		json_object_set_new(r, "p", num_or_null(t.p));
-		json_object_set_new(r, "shift", num_or_null(bc * t.change));
-		json_object_set_new(r, "shift_ci", json_pack("[o,o]", num_or_null(bc * t.lo),
-							     num_or_null(bc * t.hi)));
-		if (nx >= 2 && ny >= 2 && !cs_shift_test(x, nx, y, ny, CONF, &u)) {
-			json_object_set_new(r, "p_mw", num_or_null(u.p));
-			json_object_set_new(r, "u_mw", num_or_null(u.u));
-		} else {
-			json_object_set_new(r, "p_mw", json_null());
-		}
-		json_object_set_new(r, "mark", json_string(sig ? "*" : "~"));
-		json_object_set_new(r, "verdict", json_string(verdict));
+		unit_compare(r, m, gb, go, x, nx, y, ny, px, py, unit_name);
 	}
 out:
 	free(x);

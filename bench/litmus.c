@@ -687,16 +687,94 @@ static void lm_print(const struct lm_opts *o, json_t *sys, const struct lm_resul
 
 /* ------------------------------------------------------------------ */
 
+/* what the pairings showed, together */
+struct lm_verdict {
+	bool control_ran, control_seen, violation;
+};
+
+/* the results directory and its manifest; returns the manifest (a reference) */
+static json_t *lm_open_results(struct results *rd, const struct lm_opts *o)
+{
+	char err[256], karch[64];
+
+	if (results_create(rd, o->root, "litmus", err, sizeof(err)))
+		die_input("litmus: %s", err);
+	results_preamble(rd, NULL, "gupbench litmus");
+	lm_emulated = sysinfo_emulated(karch, sizeof(karch)) == 1;
+	if (lm_emulated) {
+		char note[320];
+
+		/* qemu-user maps the guest's barriers onto the host's */
+		snprintf(note, sizeof(note), "emulated: timing not meaningful, and the "
+			 "memory ordering is the %s host's: these %s counts are NOT "
+			 "evidence about %s hardware", karch, SEQ_ARCH, SEQ_ARCH);
+		json_object_set_new(rd->manifest, "timing_note", json_string(note));
+	}
+	results_write_json(rd, "manifest.json", rd->manifest);
+	return json_incref(rd->manifest);
+}
+
+/* runs the pairings into @res; -1 (results marked failed) when one cannot run */
+static int lm_run_all(const struct lm_opts *o, const struct pairing *const *run, size_t n,
+		      struct lm_result *res, struct results *rd, struct lm_verdict *v)
+{
+	char err[256];
+
+	for (size_t i = 0; i < n; i++) {
+		fprintf(stderr, "gupbench: litmus: %s ...\n", run[i]->name);
+		if (lm_run(o, run[i], o->time_limit / n, &res[i], err, sizeof(err))) {
+			fprintf(stderr, "gupbench: litmus: %s\n", err);
+			results_finish(rd, "failed", err);
+			return -1;
+		}
+		if (run[i]->expect == EXPECT_CONTROL) {
+			v->control_ran = true;
+			v->control_seen = res[i].old_empty > 0;
+		}
+		if (run[i]->expect == EXPECT_FORBIDDEN && res[i].old_empty)
+			v->violation = true;
+	}
+	return 0;
+}
+
+/* litmus.json */
+static json_t *lm_json(const struct lm_opts *o, json_t *sys, const struct lm_result *res,
+		       size_t n, const struct lm_verdict *v, const char *loadavg)
+{
+	json_t *out, *arr = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, lm_result_json(&res[i], v->control_seen));
+	out = json_pack("{s:s, s:s, s:s, s:[i,i], s:I, s:f, s:i, s:o, s:b, s:b, s:b, s:s}",
+		"what", "store-buffering litmus test of the walker/sync barrier pairing "
+			"(userspace threads)",
+		"arch", SEQ_ARCH,
+		"cpu_model", json_string_value(json_object_get(sys, "cpu_model")),
+		"cpus", o->cpu[0], o->cpu[1], "iters_requested", (json_int_t)o->iters,
+		"time_limit_s", o->time_limit, "max_delay", (int)o->delay_mask,
+		"pairings", arr, "control_ran", v->control_ran,
+		"control_observed", v->control_seen, "full_barrier_violation", v->violation,
+		"conclusion", !v->control_ran ? "control not run: zero counts prove nothing" :
+			!v->control_seen ? "control saw nothing: the test did not stress enough; "
+					   "no claim" :
+			v->violation ? "a full-barrier pairing showed the forbidden outcome" :
+			"control observed; see each pairing's verdict");
+	json_object_set_new(out, "loadavg_at_start", json_string(loadavg));
+	json_object_set(out, "timing_note", json_object_get(sys, "timing_note") ?
+			json_object_get(sys, "timing_note") : json_null());
+	return out;
+}
+
 int cmd_litmus(int argc, char **argv)
 {
 	struct lm_opts o;
 	struct lm_result res[NPAIRINGS];
 	struct results rd;
 	const struct pairing *run[NPAIRINGS];
+	struct lm_verdict v = { 0 };
 	size_t n = 0;
-	bool control_ran = false, control_seen = false, violation = false;
-	char err[256], loadavg[64], karch[64];
-	json_t *sys, *out, *arr;
+	char loadavg[64];
+	json_t *sys, *out;
 	int ret = 0;
 
 	if (!lm_parse(argc, argv, &o)) {
@@ -720,59 +798,13 @@ int cmd_litmus(int argc, char **argv)
 		if (!o.only || o.only == &pairings[i])
 			run[n++] = &pairings[i];
 
-	if (results_create(&rd, o.root, "litmus", err, sizeof(err)))
-		die_input("litmus: %s", err);
-	results_preamble(&rd, NULL, "gupbench litmus");
-	sys = json_incref(rd.manifest);
-	lm_emulated = sysinfo_emulated(karch, sizeof(karch)) == 1;
-	if (lm_emulated) {
-		char note[320];
-
-		/* qemu-user maps the guest's barriers onto the host's */
-		snprintf(note, sizeof(note), "emulated: timing not meaningful, and the "
-			 "memory ordering is the %s host's: these %s counts are NOT "
-			 "evidence about %s hardware", karch, SEQ_ARCH, SEQ_ARCH);
-		json_object_set_new(rd.manifest, "timing_note", json_string(note));
+	sys = lm_open_results(&rd, &o);
+	if (lm_run_all(&o, run, n, res, &rd, &v)) {
+		json_decref(sys);
+		return EXIT_RUN_FAILED;
 	}
-	results_write_json(&rd, "manifest.json", rd.manifest);
-
-	for (size_t i = 0; i < n; i++) {
-		fprintf(stderr, "gupbench: litmus: %s ...\n", run[i]->name);
-		if (lm_run(&o, run[i], o.time_limit / n, &res[i], err, sizeof(err))) {
-			fprintf(stderr, "gupbench: litmus: %s\n", err);
-			results_finish(&rd, "failed", err);
-			json_decref(sys);
-			return EXIT_RUN_FAILED;
-		}
-		if (run[i]->expect == EXPECT_CONTROL) {
-			control_ran = true;
-			control_seen = res[i].old_empty > 0;
-		}
-		if (run[i]->expect == EXPECT_FORBIDDEN && res[i].old_empty)
-			violation = true;
-	}
-
-	arr = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, lm_result_json(&res[i], control_seen));
-	out = json_pack("{s:s, s:s, s:s, s:[i,i], s:I, s:f, s:i, s:o, s:b, s:b, s:b, s:s}",
-		"what", "store-buffering litmus test of the walker/sync barrier pairing "
-			"(userspace threads)",
-		"arch", SEQ_ARCH,
-		"cpu_model", json_string_value(json_object_get(sys, "cpu_model")),
-		"cpus", o.cpu[0], o.cpu[1], "iters_requested", (json_int_t)o.iters,
-		"time_limit_s", o.time_limit, "max_delay", (int)o.delay_mask,
-		"pairings", arr, "control_ran", control_ran,
-		"control_observed", control_seen, "full_barrier_violation", violation,
-		"conclusion", !control_ran ? "control not run: zero counts prove nothing" :
-			!control_seen ? "control saw nothing: the test did not stress enough; "
-					"no claim" :
-			violation ? "a full-barrier pairing showed the forbidden outcome" :
-			"control observed; see each pairing's verdict");
-	json_object_set_new(out, "loadavg_at_start", json_string(loadavg));
-	json_object_set(out, "timing_note", json_object_get(sys, "timing_note") ?
-			json_object_get(sys, "timing_note") : json_null());
-	lm_print(&o, sys, res, n, control_ran, control_seen, loadavg);
+	out = lm_json(&o, sys, res, n, &v, loadavg);
+	lm_print(&o, sys, res, n, v.control_ran, v.control_seen, loadavg);
 	if (results_write_json(&rd, "litmus.json", out)) {
 		fprintf(stderr, "gupbench: litmus: cannot write litmus.json\n");
 		results_finish(&rd, "failed", "cannot write litmus.json");
@@ -780,7 +812,7 @@ int cmd_litmus(int argc, char **argv)
 	} else {
 		printf("\nresults: %s\n", rd.dir);
 		results_finish(&rd, "complete", NULL);
-		if (violation)
+		if (v.violation)
 			ret = EXIT_RUN_FAILED;
 	}
 	json_decref(out);
