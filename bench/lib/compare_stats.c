@@ -182,41 +182,13 @@ static double rank_sum_x(const double *x, size_t nx, const double *y, size_t ny,
 	return rx;
 }
 
-int cs_shift_test(const double *x, size_t nx, const double *y, size_t ny,
-		  double conf, struct cs_shift *r)
+/* the Mann-Whitney p-value of r->u (scipy's conventions); @cnt: exact counts */
+static void shift_p(struct cs_shift *r, const long double *cnt, long double total,
+		    size_t nx, size_t ny, double tie_term, bool exact_p)
 {
 	size_t mn = nx * ny;
-	double alpha = 1 - conf, tie_term, *d;
-	long double *cnt = NULL, total = 0, cum = 0;
-	bool exact_p, exact_ci;
-
-	memset(r, 0, sizeof(*r));
-	r->hl = r->lo = r->hi = r->u = r->p = r->coverage = NAN;
-	if (!nx || !ny || !(conf > 0 && conf < 1))
-		return -1;
-	for (size_t i = 0; i < nx; i++)
-		if (!isfinite(x[i]))
-			return -1;
-	for (size_t j = 0; j < ny; j++)
-		if (!isfinite(y[j]))
-			return -1;
-
-	r->u = rank_sum_x(x, nx, y, ny, &tie_term, &r->ties) - (double)nx * (nx + 1) / 2;
-	if (isnan(r->u))
-		return -1;
-	exact_p = !(nx > 8 && ny > 8) && !r->ties;
-	exact_ci = nx <= CS_EXACT_MAX && ny <= CS_EXACT_MAX;
-	if (exact_p || exact_ci) {
-		cnt = malloc((mn + 1) * sizeof(*cnt));
-		if (!cnt)
-			return -1;
-		cs_mw_counts(nx, ny, cnt);
-		for (size_t u = 0; u <= mn; u++)
-			total += cnt[u];
-	}
-
-	/* p-value (scipy's conventions) */
 	double umax = fmax(r->u, (double)mn - r->u);
+
 	if (exact_p) {
 		long double sf = 0;
 
@@ -233,14 +205,16 @@ int cs_shift_test(const double *x, size_t nx, const double *y, size_t ny,
 	if (r->p > 1)
 		r->p = 1;
 	r->p_exact = exact_p;
+}
 
-	/* Hodges-Lehmann and Bauer's interval */
-	d = sorted_diffs(x, nx, y, ny);
-	if (!d) {
-		free(cnt);
-		return -1;
-	}
-	r->hl = gsl_stats_median_from_sorted_data(d, 1, mn);
+/* Bauer's interval's rank r->k and its coverage; @cnt: exact counts */
+static void shift_k(struct cs_shift *r, const long double *cnt, long double total,
+		    size_t nx, size_t ny, double conf, bool exact_ci)
+{
+	size_t mn = nx * ny;
+	double alpha = 1 - conf;
+	long double cum = 0;
+
 	r->ci_exact = exact_ci;
 	if (exact_ci) {
 		/* largest k with P(U <= k-1) <= alpha/2 */
@@ -268,6 +242,50 @@ int cs_shift_test(const double *x, size_t nx, const double *y, size_t ny,
 		r->k = c >= 1 ? (size_t)floor(c) : 0;
 		r->coverage = conf;
 	}
+}
+
+int cs_shift_test(const double *x, size_t nx, const double *y, size_t ny,
+		  double conf, struct cs_shift *r)
+{
+	size_t mn = nx * ny;
+	double tie_term, *d;
+	long double *cnt = NULL, total = 0;
+	bool exact_p, exact_ci;
+
+	memset(r, 0, sizeof(*r));
+	r->hl = r->lo = r->hi = r->u = r->p = r->coverage = NAN;
+	if (!nx || !ny || !(conf > 0 && conf < 1))
+		return -1;
+	for (size_t i = 0; i < nx; i++)
+		if (!isfinite(x[i]))
+			return -1;
+	for (size_t j = 0; j < ny; j++)
+		if (!isfinite(y[j]))
+			return -1;
+
+	r->u = rank_sum_x(x, nx, y, ny, &tie_term, &r->ties) - (double)nx * (nx + 1) / 2;
+	if (isnan(r->u))
+		return -1;
+	exact_p = !(nx > 8 && ny > 8) && !r->ties;
+	exact_ci = nx <= CS_EXACT_MAX && ny <= CS_EXACT_MAX;
+	if (exact_p || exact_ci) {
+		cnt = malloc((mn + 1) * sizeof(*cnt));
+		if (!cnt)
+			return -1;
+		cs_mw_counts(nx, ny, cnt);
+		for (size_t u = 0; u <= mn; u++)
+			total += cnt[u];
+	}
+	shift_p(r, cnt, total, nx, ny, tie_term, exact_p);
+
+	/* Hodges-Lehmann and Bauer's interval */
+	d = sorted_diffs(x, nx, y, ny);
+	if (!d) {
+		free(cnt);
+		return -1;
+	}
+	r->hl = gsl_stats_median_from_sorted_data(d, 1, mn);
+	shift_k(r, cnt, total, nx, ny, conf, exact_ci);
 	if (r->k && r->k <= mn) {
 		r->lo = d[r->k - 1];
 		r->hi = d[mn - r->k];
