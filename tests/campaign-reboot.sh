@@ -20,6 +20,10 @@ ROOT=$(cd "$1" && pwd)
 skip() { echo "SKIP: $*"; echo "0 passed, 0 failed"; exit 77; }
 [ "$(id -u)" = 0 ] || skip "needs root (the campaign refuses to reboot as another user)"
 PY=$(command -v python3) || skip "python3 missing"
+# campaign start runs compare-kernels --plan-only, which needs gupbench
+G=${GUPBENCH:-$ROOT/build/gupbench}
+[ -x "$G" ] || skip "$G missing: meson setup build && ninja -C build"
+export GUPBENCH=$G
 T=$(mktemp -d) && trap 'rm -rf "$T"' EXIT
 P=0 F=0
 check() { # NAME OK DETAIL
