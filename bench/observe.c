@@ -277,7 +277,14 @@ static pid_t rtla_spawn(struct observe *o, double secs, const char *tag)
 	snprintf(out, sizeof(out), "rtla-osnoise-%s.txt", tag);
 	snprintf(err, sizeof(err), "rtla-osnoise-%s.err", tag);
 	{
-		char *argv[] = { tool, "osnoise", "top", "-q", "-c", cpus, "-d", dur, NULL };
+		/*
+		 * 100 ms periods (90 ms of sampling each): rtla prints a CPU row
+		 * only for periods that ended, and with the default 1 s period a
+		 * 1 s run ended none ("duration 0 00:00:01" and no row, seen in
+		 * a 6.12 TCG guest)
+		 */
+		char *argv[] = { tool, "osnoise", "top", "-q", "-p", "100000", "-r", "90000",
+				 "-c", cpus, "-d", dur, NULL };
 
 		return spawn(o, argv, out, err);
 	}
@@ -752,7 +759,12 @@ void observe_measure_end(struct observe *o)
 		o->ct_pid = -1;
 	}
 	if (o->rtla_pid > 0) {
-		rtla_collect(o, "loaded", wait_timeout(o->rtla_pid, 10 + o->ct_secs * 0.2));
+		/*
+		 * rtla prints its table at -d, then stops the tracer and removes
+		 * its instance: in a loaded TCG guest that took more than 10 s
+		 * (killed with the table already written); give it a minute
+		 */
+		rtla_collect(o, "loaded", wait_timeout(o->rtla_pid, 60 + o->ct_secs * 0.2));
 		o->rtla_pid = -1;
 	}
 	if (o->perf_pid > 0) {

@@ -353,6 +353,32 @@ static void test_rtla_osnoise(void **state)
 	assert_int_equal(rtla_osnoise_parse(t, r, 2, &n, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "more than"));
 	free(t);
+	/*
+	 * Real rtla 6.1 output (Debian 12), captured in a 6.12 TCG guest
+	 * (kernel-configs/rtla.config, CPU 3 isolated): colour escapes around
+	 * the header; the loaded run's row; a 1 s run with the default 1 s
+	 * period printed no row at all, which must not parse as a result.
+	 */
+	t = load("rtla-osnoise-top-guest-loaded.txt");
+	assert_int_equal(rtla_osnoise_parse(t, r, 4, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].cpu, 3);
+	assert_int_equal(r[0].periods, 5);
+	assert_int_equal(r[0].runtime_us, 5009689);
+	assert_int_equal(r[0].noise_us, 3279409);
+	assert_true(r[0].avail_pct > 34.538 && r[0].avail_pct < 34.539);
+	assert_int_equal(r[0].max_noise_us, 673424);
+	assert_int_equal(r[0].max_single_us, 79406);
+	assert_int_equal(r[0].hw, 4206);
+	assert_int_equal(r[0].nmi, 0);
+	assert_int_equal(r[0].irq, 203);
+	assert_int_equal(r[0].softirq, 36);
+	assert_int_equal(r[0].thread, 0);
+	free(t);
+	t = load("rtla-osnoise-top-guest-1s-norow.txt");
+	assert_int_equal(rtla_osnoise_parse(t, r, 4, &n, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "without a CPU row"));
+	free(t);
 	assert_int_equal(rtla_osnoise_parse("Could not enable osnoise tracer\n", r, 4, &n,
 					    err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "no osnoise summary"));
