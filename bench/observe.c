@@ -1104,6 +1104,15 @@ static void rtla_irq_attribution(struct observe *o, json_t *irqn)
 		json_object_set_new(out, cpu, json_pack("{s:I, s:I, s:o}", "irqs", n,
 			"function_call_irqs", fc, "by_vector", by));
 	}
+	if (!json_object_size(out)) {
+		/* rtla counted IRQs but none reached the instance: not a zero */
+		json_decref(out);
+		json_object_set_new(loaded, "irq_attribution", not_measured("failed",
+			"no osnoise:irq_noise event reached gupbench's tracefs instance "
+			"during the runs (seen so in a 6.12 TCG guest while rtla counted "
+			"hundreds of IRQs); not a count of zero"));
+		return;
+	}
 	json_object_set_new(loaded, "irq_attribution", json_pack("{s:s, s:s, s:o}",
 		"status", "ok", "method", "osnoise:irq_noise events (the osnoise tracer's record "
 		"of each interrupt on the CPUs it watches) in gupbench's tracefs instance, "
