@@ -1087,36 +1087,53 @@ static void rtla_irq_attribution(struct observe *o, json_t *irqn)
 			o->ct_why[0] ? o->ct_why : "no osnoise:irq_noise event in the tracefs instance"));
 		return;
 	}
+	/*
+	 * Both phases: irq_noise fires only while an osnoise tracer runs, and
+	 * the instance exists only after the quiet reference, so every event
+	 * in it is from the loaded rtla run (in a 6.12 guest all of them fell
+	 * outside the runs' markers)
+	 */
 	out = json_object();
-	json_object_foreach(json_object_get(irqn, "runs"), cpu, descs) {
-		json_t *by = json_object();
-		json_int_t n = 0, fc = 0;
+	for (int ph = 0; ph < 2; ph++) {
+		json_object_foreach(json_object_get(irqn, ph ? "outside_runs" : "runs"), cpu, descs) {
+			json_t *c = json_object_get(out, cpu), *by;
 
-		json_object_foreach(descs, desc, v) {
-			json_int_t k = json_integer_value(json_object_get(v, "count"));
+			if (!c) {
+				c = json_pack("{s:I, s:I, s:o}", "irqs", (json_int_t)0,
+					      "function_call_irqs", (json_int_t)0, "by_vector", json_object());
+				json_object_set_new(out, cpu, c);
+			}
+			by = json_object_get(c, "by_vector");
+			json_object_foreach(descs, desc, v) {
+				json_int_t k = json_integer_value(json_object_get(v, "count"));
+				json_t *d = json_object_get(by, desc);
+				double us = json_integer_value(json_object_get(v, "ns")) / 1e3;
 
-			json_object_set_new(by, desc, json_pack("{s:I, s:f}", "count", k, "noise_us",
-				json_integer_value(json_object_get(v, "ns")) / 1e3));
-			n += k;
-			if (!strncmp(desc, "call_function", 13))
-				fc += k;
+				if (d) {
+					k += json_integer_value(json_object_get(d, "count"));
+					us += json_real_value(json_object_get(d, "noise_us"));
+				}
+				json_object_set_new(by, desc, json_pack("{s:I, s:f}", "count", k,
+									"noise_us", us));
+				k = json_integer_value(json_object_get(v, "count"));
+				add(c, "irqs", k);
+				if (!strncmp(desc, "call_function", 13))
+					add(c, "function_call_irqs", k);
+			}
 		}
-		json_object_set_new(out, cpu, json_pack("{s:I, s:I, s:o}", "irqs", n,
-			"function_call_irqs", fc, "by_vector", by));
 	}
 	if (!json_object_size(out)) {
 		/* rtla counted IRQs but none reached the instance: not a zero */
 		json_decref(out);
 		json_object_set_new(loaded, "irq_attribution", not_measured("failed",
 			"no osnoise:irq_noise event reached gupbench's tracefs instance "
-			"during the runs (seen so in a 6.12 TCG guest while rtla counted "
-			"hundreds of IRQs); not a count of zero"));
+			"while rtla ran; not a count of zero"));
 		return;
 	}
 	json_object_set_new(loaded, "irq_attribution", json_pack("{s:s, s:s, s:o}",
 		"status", "ok", "method", "osnoise:irq_noise events (the osnoise tracer's record "
 		"of each interrupt on the CPUs it watches) in gupbench's tracefs instance, "
-		"between the start and end of the measured runs; x86 names the APIC vector "
+		"which exists only after the quiet reference: the loaded rtla run; x86 names the APIC vector "
 		"(call_function, call_function_single = function-call IPIs; local_timer, "
 		"reschedule, irq_work, ...), other IRQs their handler",
 		"by_cpu", out));
