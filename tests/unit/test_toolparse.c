@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -329,6 +330,23 @@ static void test_tracefs_maps(void **state)
  * rtla osnoise top -q: the first three CPU rows of the example in the
  * kernel's Documentation/tools/rtla/rtla-osnoise-top.rst (rtla 6.x)
  */
+/* every field of an rtla osnoise row; avail_pct within tol */
+static void osnoise_row_is(const struct osnoise_row *r, const struct osnoise_row *w, double tol)
+{
+	assert_int_equal(r->cpu, w->cpu);
+	assert_int_equal(r->periods, w->periods);
+	assert_int_equal(r->runtime_us, w->runtime_us);
+	assert_int_equal(r->noise_us, w->noise_us);
+	assert_true(fabs(r->avail_pct - w->avail_pct) < tol);
+	assert_int_equal(r->max_noise_us, w->max_noise_us);
+	assert_int_equal(r->max_single_us, w->max_single_us);
+	assert_int_equal(r->hw, w->hw);
+	assert_int_equal(r->nmi, w->nmi);
+	assert_int_equal(r->irq, w->irq);
+	assert_int_equal(r->softirq, w->softirq);
+	assert_int_equal(r->thread, w->thread);
+}
+
 static void test_rtla_osnoise(void **state)
 {
 	char *t = load("rtla-osnoise-top-doc.txt"), err[256];
@@ -338,18 +356,10 @@ static void test_rtla_osnoise(void **state)
 	(void)state;
 	assert_int_equal(rtla_osnoise_parse(t, r, 4, &n, err, sizeof(err)), 0);
 	assert_int_equal(n, 3);
-	assert_int_equal(r[1].cpu, 1);
-	assert_int_equal(r[1].periods, 59);
-	assert_int_equal(r[1].runtime_us, 53100000);
-	assert_int_equal(r[1].noise_us, 338339);
-	assert_true(r[1].avail_pct > 99.36 && r[1].avail_pct < 99.37);
-	assert_int_equal(r[1].max_noise_us, 8092);
-	assert_int_equal(r[1].max_single_us, 24);
-	assert_int_equal(r[1].hw, 399);
-	assert_int_equal(r[1].nmi, 0);
-	assert_int_equal(r[1].irq, 53130);
-	assert_int_equal(r[1].softirq, 1448);
-	assert_int_equal(r[1].thread, 31);
+	osnoise_row_is(&r[1], &(struct osnoise_row){ .cpu = 1, .periods = 59,
+		.runtime_us = 53100000, .noise_us = 338339, .avail_pct = 99.365,
+		.max_noise_us = 8092, .max_single_us = 24, .hw = 399, .nmi = 0,
+		.irq = 53130, .softirq = 1448, .thread = 31 }, 0.005);
 	assert_int_equal(rtla_osnoise_parse(t, r, 2, &n, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "more than"));
 	free(t);
@@ -362,18 +372,10 @@ static void test_rtla_osnoise(void **state)
 	t = load("rtla-osnoise-top-guest-loaded.txt");
 	assert_int_equal(rtla_osnoise_parse(t, r, 4, &n, err, sizeof(err)), 0);
 	assert_int_equal(n, 1);
-	assert_int_equal(r[0].cpu, 3);
-	assert_int_equal(r[0].periods, 5);
-	assert_int_equal(r[0].runtime_us, 5009689);
-	assert_int_equal(r[0].noise_us, 3279409);
-	assert_true(r[0].avail_pct > 34.538 && r[0].avail_pct < 34.539);
-	assert_int_equal(r[0].max_noise_us, 673424);
-	assert_int_equal(r[0].max_single_us, 79406);
-	assert_int_equal(r[0].hw, 4206);
-	assert_int_equal(r[0].nmi, 0);
-	assert_int_equal(r[0].irq, 203);
-	assert_int_equal(r[0].softirq, 36);
-	assert_int_equal(r[0].thread, 0);
+	osnoise_row_is(&r[0], &(struct osnoise_row){ .cpu = 3, .periods = 5,
+		.runtime_us = 5009689, .noise_us = 3279409, .avail_pct = 34.5385,
+		.max_noise_us = 673424, .max_single_us = 79406, .hw = 4206, .nmi = 0,
+		.irq = 203, .softirq = 36, .thread = 0 }, 0.0005);
 	free(t);
 	t = load("rtla-osnoise-top-guest-1s-norow.txt");
 	assert_int_equal(rtla_osnoise_parse(t, r, 4, &n, err, sizeof(err)), -1);
