@@ -32,6 +32,7 @@
 #endif
 #include "gupbench.h"
 #include "model-seq.h"
+#include "lib/proc.h"
 #include "lib/results.h"
 #include "lib/sysinfo.h"
 
@@ -326,12 +327,8 @@ static void lm_dispatch(struct lm_thread *t)
 static void *lm_thread_fn(void *arg)
 {
 	struct lm_thread *t = arg;
-	cpu_set_t set;
 
-	CPU_ZERO(&set);
-	CPU_SET(t->cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		t->err = errno;
+	t->err = gb_pin_self(t->cpu);	/* 0 or an errno value */
 	pthread_barrier_wait(t->start);
 	if (t->err)
 		return NULL;

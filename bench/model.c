@@ -27,6 +27,7 @@
 #include "gupbench.h"
 #include "model-seq.h"
 #include "walk-vmsplice.h"
+#include "lib/proc.h"
 #include "lib/results.h"
 #include "lib/stats.h"
 #include "lib/sysinfo.h"
@@ -754,13 +755,10 @@ static uint32_t cold_nmm(const struct model_opts *o)
 static int pin_here(void)
 {
 	int cpu = sched_getcpu();
-	cpu_set_t set;
 
 	if (cpu < 0)
 		return -1;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set) ? -1 : cpu;
+	return gb_pin_self(cpu) ? -1 : cpu;
 }
 
 static json_t *timer_info(unsigned int iters)
