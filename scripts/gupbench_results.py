@@ -7,8 +7,10 @@ tests/compare/*.sh) uses this module instead of its own json.load()s and
 key paths. Standard library only; bonferroni_ci() needs scipy.
 
 Also the reader of the documents gupbench compare writes (compare.json,
-`compare -f json` output: compare_doc()) and of scripts' own JSON (vm.json,
-campaign.json) through load_json().
+`compare -f json` output: compare_doc()), of a campaign's state
+(campaign.json, which scripts/campaign writes: campaign_state(), used by
+scripts/campaign and scripts/report) and of scripts' own JSON (vm.json)
+through load_json().
 
 As a command, for shell scripts (no JSON is parsed in bash):
   gupbench_results.py get FILE KEY...   the value at FILE's KEY path (one
@@ -80,6 +82,33 @@ def results_dirs(root):
 
 def is_results_dir(d):
     return os.path.exists(os.path.join(d, "manifest.json"))
+
+
+# a campaign's state file (scripts/campaign writes it) and its boot states
+CAMPAIGN_STATE = "campaign.json"
+CAMPAIGN_BOOT_STATES = ("planned", "started", "running", "done", "failed")
+
+
+def campaign_state(d):
+    """The state of campaign folder @d (DIR/campaign.json: version 1, boots
+    with seq, round, set, k, state, and boot_id, release, reason once known),
+    or None when @d has none (not a campaign); ValueError ("Type: what")
+    when it is corrupt, OSError when it cannot be read."""
+    p = os.path.join(d, CAMPAIGN_STATE)
+    if not os.path.exists(p):
+        return None
+    try:
+        st = load_json(p)
+        assert isinstance(st, dict) and st.get("version") == 1, "not version 1"
+        assert isinstance(st["boots"], list), "boots not a list"
+        for b in st["boots"]:
+            assert b["state"] in CAMPAIGN_BOOT_STATES, "boot state %r" % b["state"]
+            assert isinstance(b["set"], str) and all(
+                isinstance(b[k], int) for k in ("seq", "round", "k")), \
+                "boot %r: seq, round, k not integers or set not a string" % b.get("seq")
+    except (ValueError, KeyError, TypeError, AssertionError) as e:
+        raise ValueError("%s: %s" % (type(e).__name__, e)) from None
+    return st
 
 
 def get(obj, *keys):
