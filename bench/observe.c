@@ -6,6 +6,7 @@
 #include "lib/sysstate.h"
 #include "lib/toolparse.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -22,6 +23,7 @@
 
 #define TRACEFS "/sys/kernel/tracing"
 #define SYNC_FUNC "tlb_remove_table_smp_sync"
+#define RTLA_START_MAX_S 60
 
 struct observe {
 	const struct options *opt;
@@ -48,6 +50,8 @@ struct observe {
 	/* rtla osnoise on the RT CPUs */
 	json_t *rtla;
 	pid_t rtla_pid;
+	double rtla_wait_s;		/* the runs' wait for the loaded rtla's tracer */
+	const char *rtla_wait_why;	/* NULL: its tracer was on */
 	/* perf stat */
 	pid_t perf_pid;
 	json_t *perf;
@@ -287,6 +291,78 @@ static pid_t rtla_spawn(struct observe *o, double secs, const char *tag)
 				 "-c", cpus, "-d", dur, NULL };
 
 		return spawn(o, argv, out, err);
+	}
+}
+
+/* @dir (tracefs or one of its instances) has the osnoise tracer on */
+static bool osnoise_on_in(const char *dir)
+{
+	char p[512], *tracer, *on;
+	bool yes;
+
+	snprintf(p, sizeof(p), "%s/current_tracer", dir);
+	tracer = sysinfo_read_file(p);
+	snprintf(p, sizeof(p), "%s/tracing_on", dir);
+	on = sysinfo_read_file(p);
+	yes = tracer && on && !strncmp(tracer, "osnoise", 7) && (tracer[7] == '\n' ||
+	      !tracer[7]) && on[0] == '1';
+	free(tracer);
+	free(on);
+	return yes;
+}
+
+/* some tracefs instance (rtla makes its own) or the top has osnoise on */
+static bool osnoise_on(void)
+{
+	DIR *d = opendir(TRACEFS "/instances");
+	struct dirent *de;
+	bool yes = osnoise_on_in(TRACEFS);
+	char p[512];
+
+	while (!yes && d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), TRACEFS "/instances/%s", de->d_name);
+		yes = osnoise_on_in(p);
+	}
+	if (d)
+		closedir(d);
+	return yes;
+}
+
+/*
+ * rtla's -d and its sampling start when its tracer is on, after a setup
+ * (the kernel's event formats, its instance, the tracer) that in a loaded
+ * 6.12 TCG guest outlasted all six measured runs: every osnoise:irq_noise
+ * event fell after the last run's end marker. The measured runs wait for
+ * the tracer, up to RTLA_START_MAX_S; the wait goes into observers.json.
+ */
+static void rtla_wait_sampling(struct observe *o)
+{
+	struct timespec t0, t;
+	siginfo_t si;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		o->rtla_wait_s = (t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9;
+		if (osnoise_on()) {
+			o->rtla_wait_why = NULL;
+			return;
+		}
+		memset(&si, 0, sizeof(si));
+		if (!waitid(P_PID, (id_t)o->rtla_pid, &si, WEXITED | WNOHANG | WNOWAIT) &&
+		    si.si_pid == o->rtla_pid) {
+			o->rtla_wait_why = "rtla exited before its tracer was on";
+			return;
+		}
+		if (o->rtla_wait_s >= RTLA_START_MAX_S || gb_interrupted()) {
+			o->rtla_wait_why = gb_interrupted() ? "interrupted while waiting for rtla's "
+				"tracer" : "rtla's tracer was not on after 60 s: the runs went "
+				"ahead without it";
+			return;
+		}
+		usleep(20000);
 	}
 }
 
@@ -738,15 +814,18 @@ static void perf_collect(struct observe *o, int status)
 void observe_measure_start(struct observe *o, double secs)
 {
 	o->ct_secs = secs;
-	if (CPU_COUNT(&o->opt->rt_cpus) && json_object_get(o->cyc, "quiet")) {
-		o->ct_pid = cyclictest_spawn(o, secs, "loaded");
-		if (o->ct_pid < 0)
-			o->ct_pid = -1;
-	}
+	/* rtla first: the runs (and cyclictest's -D) start once it samples */
 	if (json_object_get(o->rtla, "quiet")) {
 		o->rtla_pid = rtla_spawn(o, secs, "loaded");
 		if (o->rtla_pid < 0)
 			o->rtla_pid = -1;
+		else
+			rtla_wait_sampling(o);
+	}
+	if (CPU_COUNT(&o->opt->rt_cpus) && json_object_get(o->cyc, "quiet")) {
+		o->ct_pid = cyclictest_spawn(o, secs, "loaded");
+		if (o->ct_pid < 0)
+			o->ct_pid = -1;
 	}
 	perf_start(o, secs);
 }
@@ -766,6 +845,11 @@ void observe_measure_end(struct observe *o)
 		 */
 		rtla_collect(o, "loaded", wait_timeout(o->rtla_pid, 60 + o->ct_secs * 0.2));
 		o->rtla_pid = -1;
+		json_object_set_new(json_object_get(o->rtla, "loaded"), "start_wait_s",
+				    json_real(o->rtla_wait_s));
+		if (o->rtla_wait_why)
+			json_object_set_new(json_object_get(o->rtla, "loaded"), "start_wait",
+					    json_string(o->rtla_wait_why));
 	}
 	if (o->perf_pid > 0) {
 		int st;
@@ -1077,8 +1161,8 @@ static json_t *attribution(struct observe *o, const struct ipi_counts *t)
  */
 static void rtla_irq_attribution(struct observe *o, json_t *irqn)
 {
-	json_t *loaded = json_object_get(o->rtla, "loaded"), *out, *descs, *v;
-	const char *st = json_string_value(json_object_get(loaded, "status")), *cpu, *desc;
+	json_t *loaded = json_object_get(o->rtla, "loaded");
+	const char *st = json_string_value(json_object_get(loaded, "status"));
 
 	if (!st || strcmp(st, "ok"))
 		return;
@@ -1087,56 +1171,7 @@ static void rtla_irq_attribution(struct observe *o, json_t *irqn)
 			o->ct_why[0] ? o->ct_why : "no osnoise:irq_noise event in the tracefs instance"));
 		return;
 	}
-	/*
-	 * Both phases: irq_noise fires only while an osnoise tracer runs, and
-	 * the instance exists only after the quiet reference, so every event
-	 * in it is from the loaded rtla run (in a 6.12 guest all of them fell
-	 * outside the runs' markers)
-	 */
-	out = json_object();
-	for (int ph = 0; ph < 2; ph++) {
-		json_object_foreach(json_object_get(irqn, ph ? "outside_runs" : "runs"), cpu, descs) {
-			json_t *c = json_object_get(out, cpu), *by;
-
-			if (!c) {
-				c = json_pack("{s:I, s:I, s:o}", "irqs", (json_int_t)0,
-					      "function_call_irqs", (json_int_t)0, "by_vector", json_object());
-				json_object_set_new(out, cpu, c);
-			}
-			by = json_object_get(c, "by_vector");
-			json_object_foreach(descs, desc, v) {
-				json_int_t k = json_integer_value(json_object_get(v, "count"));
-				json_t *d = json_object_get(by, desc);
-				double us = json_integer_value(json_object_get(v, "ns")) / 1e3;
-
-				if (d) {
-					k += json_integer_value(json_object_get(d, "count"));
-					us += json_real_value(json_object_get(d, "noise_us"));
-				}
-				json_object_set_new(by, desc, json_pack("{s:I, s:f}", "count", k,
-									"noise_us", us));
-				k = json_integer_value(json_object_get(v, "count"));
-				add(c, "irqs", k);
-				if (!strncmp(desc, "call_function", 13))
-					add(c, "function_call_irqs", k);
-			}
-		}
-	}
-	if (!json_object_size(out)) {
-		/* rtla counted IRQs but none reached the instance: not a zero */
-		json_decref(out);
-		json_object_set_new(loaded, "irq_attribution", not_measured("failed",
-			"no osnoise:irq_noise event reached gupbench's tracefs instance "
-			"while rtla ran; not a count of zero"));
-		return;
-	}
-	json_object_set_new(loaded, "irq_attribution", json_pack("{s:s, s:s, s:o}",
-		"status", "ok", "method", "osnoise:irq_noise events (the osnoise tracer's record "
-		"of each interrupt on the CPUs it watches) in gupbench's tracefs instance, "
-		"which exists only after the quiet reference: the loaded rtla run; x86 names the APIC vector "
-		"(call_function, call_function_single = function-call IPIs; local_timer, "
-		"reschedule, irq_work, ...), other IRQs their handler",
-		"by_cpu", out));
+	json_object_set_new(loaded, "irq_attribution", rtla_irq_attribution_json(irqn));
 }
 
 /* ---- the end ----------------------------------------------------------- */

@@ -411,6 +411,85 @@ int tracefs_csd_line(const char *line, struct csd_line *e)
 	return e->kind;
 }
 
+/* adds a phase's {cpu: {desc: {count, ns}}} of "@irq_noise" into @out */
+static void irq_noise_add(json_t *out, json_t *phase)
+{
+	const char *cpu, *desc;
+	json_t *descs, *v;
+
+	json_object_foreach(phase, cpu, descs) {
+		json_t *c = json_object_get(out, cpu), *by;
+
+		if (!c) {
+			c = json_pack("{s:I, s:I, s:o}", "irqs", (json_int_t)0,
+				      "function_call_irqs", (json_int_t)0, "by_vector", json_object());
+			json_object_set_new(out, cpu, c);
+		}
+		by = json_object_get(c, "by_vector");
+		json_object_foreach(descs, desc, v) {
+			json_int_t k = json_integer_value(json_object_get(v, "count"));
+			double us = json_integer_value(json_object_get(v, "ns")) / 1e3;
+			json_t *d = json_object_get(by, desc);
+
+			if (d) {
+				k += json_integer_value(json_object_get(d, "count"));
+				us += json_real_value(json_object_get(d, "noise_us"));
+			}
+			json_object_set_new(by, desc, json_pack("{s:I, s:f}", "count", k,
+								"noise_us", us));
+			k = json_integer_value(json_object_get(v, "count"));
+			json_object_set_new(c, "irqs", json_integer(
+				json_integer_value(json_object_get(c, "irqs")) + k));
+			if (!strncmp(desc, "call_function", 13))
+				json_object_set_new(c, "function_call_irqs", json_integer(
+					json_integer_value(json_object_get(c, "function_call_irqs")) + k));
+		}
+	}
+}
+
+json_t *rtla_irq_attribution_json(json_t *irq_noise)
+{
+	json_t *runs = json_object(), *all = json_object(), *whole, *c;
+	json_int_t n = 0;
+	const char *cpu;
+	char why[512];
+
+	irq_noise_add(runs, json_object_get(irq_noise, "runs"));
+	irq_noise_add(all, json_object_get(irq_noise, "runs"));
+	irq_noise_add(all, json_object_get(irq_noise, "outside_runs"));
+	json_object_foreach(all, cpu, c)
+		n += json_integer_value(json_object_get(c, "irqs"));
+	if (!n) {
+		/* rtla counted IRQs but none reached the instance: not a zero */
+		json_decref(runs);
+		json_decref(all);
+		return json_pack("{s:s, s:s}", "status", "failed", "reason",
+			"no osnoise:irq_noise event reached gupbench's tracefs instance "
+			"while rtla ran; not a count of zero");
+	}
+	whole = json_pack("{s:s, s:o}", "scope", "every osnoise:irq_noise event in the "
+		"instance, in the runs or not: also the warm-up, the gaps between runs, "
+		"rtla's start and stop and the wait for rtla after the last run (the "
+		"trigger keeps running then, the walkers do not)", "by_cpu", all);
+	if (!json_object_size(runs)) {
+		json_decref(runs);
+		snprintf(why, sizeof(why), "none of the %lld osnoise:irq_noise events in the "
+			 "tracefs instance fell between the measured runs' markers: the osnoise "
+			 "tracer sampled only outside the runs (in a 6.12 TCG guest rtla's setup "
+			 "outlasted all 6 runs); not a count of zero; whole_instance has them",
+			 (long long)n);
+		return json_pack("{s:s, s:s, s:o}", "status", "failed", "reason", why,
+				 "whole_instance", whole);
+	}
+	return json_pack("{s:s, s:s, s:o, s:o}", "status", "ok", "method",
+		"osnoise:irq_noise events (the osnoise tracer's record of each interrupt on "
+		"the CPUs it watches) in gupbench's tracefs instance between the trace_marker "
+		"lines gupbench writes at the start and end of each measured run; x86 names "
+		"the APIC vector (call_function, call_function_single = function-call IPIs; "
+		"local_timer, reschedule, irq_work, ...), other IRQs their handler",
+		"by_cpu", runs, "whole_instance", whole);
+}
+
 int rtla_osnoise_parse(const char *text, struct osnoise_row *rows, int max, int *n,
 		       char *err, size_t len)
 {

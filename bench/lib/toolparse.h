@@ -103,4 +103,16 @@ struct csd_line {
 /* the kind, or -1 for a csd/marker line that does not parse */
 int tracefs_csd_line(const char *line, struct csd_line *e);
 
+/*
+ * rtla.loaded.irq_attribution from the tracefs reader's "@irq_noise" map
+ * ({"runs"|"outside_runs": {cpu: {desc: {count, ns}}}}, the phase from the
+ * runs' trace_marker lines): per CPU `irqs`, `function_call_irqs` (x86
+ * call_function*) and `by_vector`, between the measured runs' markers in
+ * "by_cpu" and over the whole instance in "whole_instance". Status "ok"
+ * only with events in the runs; "failed" with the reason (and the whole
+ * instance's counts) when every event fell outside them or none came.
+ * A new reference; @irq_noise is not changed.
+ */
+json_t *rtla_irq_attribution_json(json_t *irq_noise);
+
 #endif

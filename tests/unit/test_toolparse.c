@@ -391,6 +391,79 @@ static void test_rtla_osnoise(void **state)
 					    err, sizeof(err)), -1);
 }
 
+/* rtla.loaded.irq_attribution's count on one CPU: irqs, function-call IRQs, one vector */
+static void irq_cpu_is(json_t *by_cpu, const char *cpu, json_int_t irqs, json_int_t fc,
+		       const char *vec, json_int_t n)
+{
+	json_t *c = json_object_get(by_cpu, cpu);
+
+	assert_non_null(c);
+	assert_int_equal(json_integer_value(json_object_get(c, "irqs")), irqs);
+	assert_int_equal(json_integer_value(json_object_get(c, "function_call_irqs")), fc);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(
+		json_object_get(c, "by_vector"), vec), "count")), n);
+}
+
+/*
+ * The tracefs reader's file from a 6.12 TCG guest (baseline, CPU 3
+ * isolated, rtla osnoise loaded; results/compare-rtla-20261126-2301): the
+ * csds to CPU 3 fell both in and outside the runs' markers, every
+ * osnoise:irq_noise event outside them (rtla's tracer came on only after
+ * the last run). The attribution of the runs must not count them: the old
+ * one (every event in the instance as "the loaded rtla run", status ok)
+ * said 417 IRQs, 106 call_function, in the runs.
+ */
+static void test_rtla_irq_attribution(void **state)
+{
+	char *t = load("tracefs-ipis-rtla-guest-6.12-baseline.json"), err[256];
+	struct ipi_counts *c = calloc(1, sizeof(*c));
+	json_t *a, *w, *irqn;
+
+	(void)state;
+	assert_int_equal(bpftrace_parse(t, NULL, c, err, sizeof(err)), 0);
+	free(t);
+	/* the markers reached the instance: csds to CPU 3 in the runs */
+	assert_non_null(json_object_get(json_object_get(c->attr, "runs"), "3"));
+	a = rtla_irq_attribution_json(c->irq_noise);
+	assert_string_equal(json_string_value(json_object_get(a, "status")), "failed");
+	assert_null(json_object_get(a, "by_cpu"));
+	assert_non_null(strstr(json_string_value(json_object_get(a, "reason")),
+			       "none of the 417 osnoise:irq_noise events"));
+	w = json_object_get(json_object_get(a, "whole_instance"), "by_cpu");
+	irq_cpu_is(w, "3", 417, 109, "call_function", 106);
+	irq_cpu_is(w, "3", 417, 109, "local_timer", 265);
+	assert_non_null(json_object_get(json_object_get(a, "whole_instance"), "scope"));
+	json_decref(a);
+	ipi_counts_free(c);
+	free(c);
+
+	/* events in both phases (made up): the runs' alone, the instance's all */
+	irqn = json_loads("{\"runs\": {\"3\": {\"call_function\": {\"count\": 4, \"ns\": 9000},"
+			  " \"local_timer\": {\"count\": 10, \"ns\": 1000}}},"
+			  " \"outside_runs\": {\"3\": {\"call_function\": {\"count\": 2, \"ns\": 1000}},"
+			  " \"2\": {\"call_function_single\": {\"count\": 1, \"ns\": 5}}}}", 0, NULL);
+	assert_non_null(irqn);
+	a = rtla_irq_attribution_json(irqn);
+	assert_string_equal(json_string_value(json_object_get(a, "status")), "ok");
+	irq_cpu_is(json_object_get(a, "by_cpu"), "3", 14, 4, "call_function", 4);
+	assert_null(json_object_get(json_object_get(a, "by_cpu"), "2"));
+	assert_true(fabs(json_real_value(json_object_get(json_object_get(json_object_get(
+		json_object_get(json_object_get(a, "by_cpu"), "3"), "by_vector"),
+		"call_function"), "noise_us")) - 9.0) < 1e-9);
+	w = json_object_get(json_object_get(a, "whole_instance"), "by_cpu");
+	irq_cpu_is(w, "3", 16, 6, "call_function", 6);
+	irq_cpu_is(w, "2", 1, 1, "call_function_single", 1);
+	json_decref(a);
+	/* nothing at all: failed, not a zero */
+	json_decref(irqn);
+	irqn = json_object();
+	a = rtla_irq_attribution_json(irqn);
+	assert_string_equal(json_string_value(json_object_get(a, "status")), "failed");
+	assert_null(json_object_get(a, "whole_instance"));
+	json_decref(a);
+	json_decref(irqn);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +473,7 @@ int main(void)
 		cmocka_unit_test(test_tracefs_csd),
 		cmocka_unit_test(test_tracefs_maps),
 		cmocka_unit_test(test_rtla_osnoise),
+		cmocka_unit_test(test_rtla_irq_attribution),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
