@@ -52,6 +52,8 @@ struct observe {
 	pid_t rtla_pid;
 	double rtla_wait_s;		/* the runs' wait for the loaded rtla's tracer */
 	const char *rtla_wait_why;	/* NULL: its tracer was on */
+	long rtla_d;			/* the loaded rtla's -d, a backstop */
+	const char *rtla_stop;		/* how its window ended */
 	/* perf stat */
 	pid_t perf_pid;
 	json_t *perf;
@@ -266,7 +268,7 @@ static const char *rtla_unusable(struct observe *o, char *tool, size_t len)
 	return NULL;
 }
 
-static pid_t rtla_spawn(struct observe *o, double secs, const char *tag)
+static pid_t rtla_spawn(struct observe *o, long secs, const char *tag)
 {
 	char tool[PATH_MAX], cpus[256], dur[32], out[64], err[64];
 	const char *why = rtla_unusable(o, tool, sizeof(tool));
@@ -277,7 +279,7 @@ static pid_t rtla_spawn(struct observe *o, double secs, const char *tag)
 		return -2;
 	}
 	cpulist_format(&o->opt->rt_cpus, cpus, sizeof(cpus));
-	snprintf(dur, sizeof(dur), "%ds", (int)ceil(secs));
+	snprintf(dur, sizeof(dur), "%lds", secs);
 	snprintf(out, sizeof(out), "rtla-osnoise-%s.txt", tag);
 	snprintf(err, sizeof(err), "rtla-osnoise-%s.err", tag);
 	{
@@ -366,32 +368,53 @@ static void rtla_wait_sampling(struct observe *o)
 	}
 }
 
-static void rtla_collect(struct observe *o, const char *tag, int status)
+/*
+ * rtla's table into rtla.@tag. @status: its wait status, or -1 if it was
+ * killed after @waited s (a table it had printed is kept, "incomplete").
+ */
+static void rtla_collect(struct observe *o, const char *tag, int status, double waited)
 {
 	struct osnoise_row rows[64];
 	char name[64], why[512];
 	char *text;
-	json_t *cpus;
+	json_t *cpus, *res;
+	bool parsed;
+	long dur;
 	int n;
 
 	snprintf(name, sizeof(name), "rtla-osnoise-%s.txt", tag);
 	text = read_result(o, name);
-	if (!text || status || rtla_osnoise_parse(text, rows, 64, &n, why, sizeof(why))) {
-		if (!text || status) {
-			char *etext;
+	parsed = text && !rtla_osnoise_parse(text, rows, 64, &n, why, sizeof(why));
+	if (status > 0 && WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) {
+		/* rtla sets its SIGINT handler once its tracer is on */
+		snprintf(why, sizeof(why), "rtla was ended by gupbench's SIGINT before it had "
+			 "set its handler (its setup still running): no table");
+		parsed = false;
+	} else if (status == -1 && parsed) {
+		snprintf(why, sizeof(why), "rtla had not exited in gupbench's wait of %.0f s "
+			 "(its -d, or the SIGINT, passed): killed, its table printed", waited);
+	} else if (status == -1) {
+		snprintf(why, sizeof(why), "rtla had not exited in gupbench's wait of %.0f s "
+			 "(its -d, or the SIGINT, passed): killed, no table", waited);
+	} else if (!text || status) {
+		char *etext;
 
-			snprintf(name, sizeof(name), "rtla-osnoise-%s.err", tag);
-			etext = read_result(o, name);
-			last_line(etext, why, sizeof(why));
-			free(etext);
-			if (!why[0])
-				snprintf(why, sizeof(why), "rtla exited with status %d", status);
-		}
+		snprintf(name, sizeof(name), "rtla-osnoise-%s.err", tag);
+		etext = read_result(o, name);
+		last_line(etext, why, sizeof(why));
+		free(etext);
+		if (!why[0] && WIFSIGNALED(status))
+			snprintf(why, sizeof(why), "rtla killed by signal %d", WTERMSIG(status));
+		else if (!why[0])
+			snprintf(why, sizeof(why), "rtla exited with status %d", status);
+	}
+	if (!parsed || (status && status != -1)) {
 		json_object_set_new(o->rtla, tag, not_measured("failed", why));
 		results_skip(o->res, "rtla osnoise", why);
 		free(text);
 		return;
 	}
+	dur = rtla_osnoise_duration(text);
 	free(text);
 	cpus = json_object();
 	for (int i = 0; i < n; i++) {
@@ -411,7 +434,11 @@ static void rtla_collect(struct observe *o, const char *tag, int status)
 			"softirq", (json_int_t)r->softirq, "thread", (json_int_t)r->thread,
 			"irq_per_s", s > 0 ? json_real(r->irq / s) : json_null()));
 	}
-	json_object_set_new(o->rtla, tag, json_pack("{s:s, s:o}", "status", "ok", "by_cpu", cpus));
+	res = json_pack("{s:s, s:o, s:o}", "status", status ? "incomplete" : "ok",
+			"by_cpu", cpus, "duration_s", dur >= 0 ? json_integer(dur) : json_null());
+	if (status)
+		json_object_set_new(res, "reason", json_string(why));
+	json_object_set_new(o->rtla, tag, res);
 	json_object_set_new(o->rtla, "status", json_string("ok"));
 }
 
@@ -557,7 +584,7 @@ void observe_quiet_reference(struct observe *o)
 	/* rtla alone after cyclictest: each would count the other as noise */
 	if (gb_interrupted())
 		return;
-	pid = rtla_spawn(o, secs, "quiet");
+	pid = rtla_spawn(o, (long)ceil(secs), "quiet");
 	if (pid == -2) {
 		results_skip(o->res, "rtla osnoise",
 			     json_string_value(json_object_get(o->rtla, "reason")));
@@ -566,7 +593,7 @@ void observe_quiet_reference(struct observe *o)
 	if (!o->opt->quiet)
 		fprintf(stderr, "  rtla osnoise quiet reference on CPUs %s for %.0f s\n",
 			json_string_value(json_object_get(o->cyc, "rt_cpus")), ceil(secs));
-	rtla_collect(o, "quiet", wait_timeout(pid, ceil(secs) + 30));
+	rtla_collect(o, "quiet", wait_timeout(pid, ceil(secs) + 30), ceil(secs) + 30);
 }
 
 /* ---- bpftrace ---------------------------------------------------------- */
@@ -814,9 +841,16 @@ static void perf_collect(struct observe *o, int status)
 void observe_measure_start(struct observe *o, double secs)
 {
 	o->ct_secs = secs;
-	/* rtla first: the runs (and cyclictest's -D) start once it samples */
+	/*
+	 * rtla first: the runs (and cyclictest's -D) start once it samples.
+	 * Its -d is only a backstop: the runs outlast their nominal time (7.2 s
+	 * for 6 s in a TCG guest, before the untimed phases), so the end of the
+	 * last run stops it with a SIGINT (observe_measure_end).
+	 */
 	if (json_object_get(o->rtla, "quiet")) {
-		o->rtla_pid = rtla_spawn(o, secs, "loaded");
+		o->rtla_d = 10 * (long)ceil(secs) + 600;
+		o->rtla_stop = NULL;
+		o->rtla_pid = rtla_spawn(o, o->rtla_d, "loaded");
 		if (o->rtla_pid < 0)
 			o->rtla_pid = -1;
 		else
@@ -832,6 +866,24 @@ void observe_measure_start(struct observe *o, double secs)
 
 void observe_measure_end(struct observe *o)
 {
+	if (o->rtla_pid > 0) {
+		siginfo_t si;
+
+		/*
+		 * The runs are over: rtla stops as on Ctrl-C (rtla 6.1 and 6.12:
+		 * its handler ends the sampling loop; it reads the events left,
+		 * prints its one -q table, removes its instance and exits 0)
+		 */
+		memset(&si, 0, sizeof(si));
+		if (!waitid(P_PID, (id_t)o->rtla_pid, &si, WEXITED | WNOHANG | WNOWAIT) &&
+		    si.si_pid == o->rtla_pid) {
+			o->rtla_stop = "duration";
+		} else {
+			kill(o->rtla_pid, SIGINT);
+			o->rtla_stop = gb_interrupted() ? "sigint, gupbench interrupted" :
+				"sigint after runs";
+		}
+	}
 	if (o->ct_pid > 0) {
 		cyclictest_collect(o, "loaded", wait_timeout(o->ct_pid, 10 + o->ct_secs * 0.2),
 				   ceil(o->ct_secs));
@@ -839,17 +891,33 @@ void observe_measure_end(struct observe *o)
 	}
 	if (o->rtla_pid > 0) {
 		/*
-		 * rtla prints its table at -d, then stops the tracer and removes
-		 * its instance: in a loaded TCG guest that took more than 10 s
-		 * (killed with the table already written); give it a minute
+		 * rtla prints its table, then stops the tracer and removes its
+		 * instance: in a loaded TCG guest that took more than 10 s; give
+		 * it a minute, then kill it (the backstop)
 		 */
-		rtla_collect(o, "loaded", wait_timeout(o->rtla_pid, 60 + o->ct_secs * 0.2));
+		double max = 60 + o->ct_secs * 0.2;
+		json_t *ld;
+
+		rtla_collect(o, "loaded", wait_timeout(o->rtla_pid, max), max);
 		o->rtla_pid = -1;
-		json_object_set_new(json_object_get(o->rtla, "loaded"), "start_wait_s",
-				    json_real(o->rtla_wait_s));
+		ld = json_object_get(o->rtla, "loaded");
+		json_object_set_new(ld, "start_wait_s", json_real(o->rtla_wait_s));
 		if (o->rtla_wait_why)
-			json_object_set_new(json_object_get(o->rtla, "loaded"), "start_wait",
-					    json_string(o->rtla_wait_why));
+			json_object_set_new(ld, "start_wait", json_string(o->rtla_wait_why));
+		json_object_set_new(ld, "stop", json_string(o->rtla_stop ? o->rtla_stop :
+							    "interrupted"));
+		json_object_set_new(ld, "d_s", json_integer(o->rtla_d));
+		/* it exited before the runs ended: -d ran out, or an error */
+		if (o->rtla_stop && !strcmp(o->rtla_stop, "duration")) {
+			if (!strcmp(json_string_value(json_object_get(ld, "status")), "ok")) {
+				json_object_set_new(ld, "status", json_string("incomplete"));
+				json_object_set_new(ld, "reason", json_string(
+					"rtla's -d ended before the last measured run did"));
+			} else {
+				json_object_set_new(ld, "stop", json_string(
+					"exited before the runs ended"));
+			}
+		}
 	}
 	if (o->perf_pid > 0) {
 		int st;
@@ -1200,7 +1268,9 @@ json_t *observe_finish(struct observe *o, uint64_t events)
 		json_object_set_new(o->rtla, "status", json_string("skipped"));
 	json_object_set_new(o->rtla, "tool", json_string(
 		"rtla osnoise top -q on the RT CPUs; quiet: alone, after cyclictest's quiet "
-		"reference; loaded: beside cyclictest over the measured runs (cyclictest's "
+		"reference, ended by its -d; loaded: beside cyclictest over the measured runs, "
+		"started before them (-d a backstop) and stopped by a SIGINT when the last one "
+		"ended (loaded.stop) (cyclictest's "
 		"wake-ups at FIFO 95 preempt osnoise's thread and count as thread noise there; "
 		"the IRQ count and the max single noise are the interrupts')"));
 	if (o->tracefs_mounted)

@@ -537,3 +537,14 @@ int rtla_osnoise_parse(const char *text, struct osnoise_row *rows, int max, int 
 	}
 	return 0;
 }
+
+long rtla_osnoise_duration(const char *text)
+{
+	const char *p = strstr(text, "duration:");
+	int d, h, m, s;
+
+	if (!p || sscanf(p, "duration: %d %d:%d:%d", &d, &h, &m, &s) != 4 || d < 0 ||
+	    h < 0 || m < 0 || s < 0)
+		return -1;
+	return ((d * 24L + h) * 60 + m) * 60 + s;
+}

@@ -70,6 +70,14 @@ int rtla_osnoise_parse(const char *text, struct osnoise_row *rows, int max, int 
 		       char *err, size_t len);
 
 /*
+ * The window rtla's table covers, from its "duration:   0 00:00:06" header
+ * line (days hh:mm:ss since its tracer came on, whole seconds): seconds,
+ * or -1 if there is no such line. The same header whether -d ended rtla or
+ * a SIGINT did (rtla 6.1 and 6.12 print one table either way).
+ */
+long rtla_osnoise_duration(const char *text);
+
+/*
  * One line of a tracefs trace_pipe (default options) holding a csd event:
  *   "  comm-pid  [003] d.h2.  123.456: csd_function_entry: func=f, csd=..."
  *   "  comm-pid  [001] ...2.  123.456: csd_queue_cpu: cpu=3 callsite=c+0x1/0x2 func=f csd=..."

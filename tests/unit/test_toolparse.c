@@ -391,6 +391,32 @@ static void test_rtla_osnoise(void **state)
 					    err, sizeof(err)), -1);
 }
 
+/*
+ * rtla's window from its "duration:" header (rtla 6.1 prints the same
+ * table, header included, whether -d or a SIGINT ended it): the doc's
+ * 1 min, the guest's 6 s loaded run and 1 s run, days and hours, none.
+ */
+static void test_rtla_osnoise_duration(void **state)
+{
+	static const struct { const char *file; long s; } want[] = {
+		{ "rtla-osnoise-top-doc.txt", 60 },
+		{ "rtla-osnoise-top-guest-loaded.txt", 6 },
+		{ "rtla-osnoise-top-guest-1s-norow.txt", 1 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		char *t = load(want[i].file);
+
+		assert_int_equal(rtla_osnoise_duration(t), want[i].s);
+		free(t);
+	}
+	assert_int_equal(rtla_osnoise_duration("duration:   1 02:03:04 | time is in us\n"),
+			 ((24 + 2) * 60 + 3) * 60 + 4);
+	assert_int_equal(rtla_osnoise_duration("Could not enable osnoise tracer\n"), -1);
+	assert_int_equal(rtla_osnoise_duration("duration: soon\n"), -1);
+}
+
 /* rtla.loaded.irq_attribution's count on one CPU: irqs, function-call IRQs, one vector */
 static void irq_cpu_is(json_t *by_cpu, const char *cpu, json_int_t irqs, json_int_t fc,
 		       const char *vec, json_int_t n)
@@ -473,6 +499,7 @@ int main(void)
 		cmocka_unit_test(test_tracefs_csd),
 		cmocka_unit_test(test_tracefs_maps),
 		cmocka_unit_test(test_rtla_osnoise),
+		cmocka_unit_test(test_rtla_osnoise_duration),
 		cmocka_unit_test(test_rtla_irq_attribution),
 	};
 
