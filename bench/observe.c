@@ -24,6 +24,7 @@
 #define TRACEFS "/sys/kernel/tracing"
 #define SYNC_FUNC "tlb_remove_table_smp_sync"
 #define RTLA_START_MAX_S 60
+#define CT_START_MAX_S 60
 
 struct observe {
 	const struct options *opt;
@@ -47,6 +48,12 @@ struct observe {
 	json_t *cyc;
 	pid_t ct_pid;
 	double ct_secs;
+	double ct_wait_s;		/* the runs' wait for the loaded cyclictest's threads */
+	const char *ct_wait_why;	/* NULL: they were measuring */
+	struct timespec ct_t0;		/* the wait's end: the runs start */
+	long ct_d;			/* the loaded cyclictest's -D, a backstop */
+	const char *ct_stop;		/* how its window ended */
+	double ct_window_s;		/* ct_t0 to its SIGINT */
 	/* rtla osnoise on the RT CPUs */
 	json_t *rtla;
 	pid_t rtla_pid;
@@ -444,7 +451,7 @@ static void rtla_collect(struct observe *o, const char *tag, int status, double 
 
 /* ---- cyclictest -------------------------------------------------------- */
 
-static pid_t cyclictest_spawn(struct observe *o, double secs, const char *tag)
+static pid_t cyclictest_spawn(struct observe *o, long secs, const char *tag)
 {
 	char tool[PATH_MAX], cpus[256], threads[16], interval[16], dur[32];
 	char out[64], err[64], json[PATH_MAX + 64];
@@ -454,7 +461,7 @@ static pid_t cyclictest_spawn(struct observe *o, double secs, const char *tag)
 	cpulist_format(&o->opt->rt_cpus, cpus, sizeof(cpus));
 	snprintf(threads, sizeof(threads), "%d", CPU_COUNT(&o->opt->rt_cpus));
 	snprintf(interval, sizeof(interval), "%u", o->opt->rt_interval_us);
-	snprintf(dur, sizeof(dur), "%d", (int)ceil(secs));
+	snprintf(dur, sizeof(dur), "%ld", secs);
 	snprintf(json, sizeof(json), "--json=%s/cyclictest-%s.json", o->res->dir, tag);
 	snprintf(out, sizeof(out), "cyclictest-%s.out", tag);
 	snprintf(err, sizeof(err), "cyclictest-%s.err", tag);
@@ -466,27 +473,52 @@ static pid_t cyclictest_spawn(struct observe *o, double secs, const char *tag)
 	}
 }
 
+/*
+ * cyclictest's --json into cyclictest.@tag. @status: its wait status, or -1
+ * if it was killed after @waited s (a JSON it had written is kept,
+ * "incomplete"); @secs its window.
+ */
 static void cyclictest_collect(struct observe *o, const char *tag, int status,
-			       double secs)
+			       double secs, double waited)
 {
 	char name[64], why[512];
 	char *text;
 	struct cyclic_result r;
 	struct hist_summary s;
+	json_t *res;
 
 	snprintf(name, sizeof(name), "cyclictest-%s.json", tag);
 	text = read_result(o, name);
-	if (!text || status) {
+	why[0] = '\0';
+	if (status > 0 && WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) {
+		/* cyclictest sets its SIGINT handler after mlockall */
+		snprintf(why, sizeof(why), "cyclictest was ended by gupbench's SIGINT before "
+			 "it had set its handler (its startup still running): no JSON");
+		free(text);
+		text = NULL;
+	} else if (status == -1) {
+		snprintf(why, sizeof(why), "cyclictest had not exited in gupbench's wait of "
+			 "%.0f s (its -D, or the SIGINT, passed): killed, %s", waited,
+			 text ? "its JSON written" : "no JSON");
+	} else if (!text || status) {
 		char en[64];
 		char *etext;
 
 		snprintf(en, sizeof(en), "cyclictest-%s.err", tag);
 		etext = read_result(o, en);
 		last_line(etext, why, sizeof(why));
-		json_object_set_new(o->cyc, tag, not_measured("failed", why[0] ? why :
-							       "cyclictest wrote no JSON"));
-		results_skip(o->res, "cyclictest", why[0] ? why : "cyclictest wrote no JSON");
 		free(etext);
+		if (!why[0] && status > 0 && WIFSIGNALED(status))
+			snprintf(why, sizeof(why), "cyclictest killed by signal %d",
+				 WTERMSIG(status));
+		else if (!why[0] && status)
+			snprintf(why, sizeof(why), "cyclictest exited with status %d", status);
+		else if (!why[0])
+			snprintf(why, sizeof(why), "cyclictest wrote no JSON");
+	}
+	if (!text || (status && status != -1)) {
+		json_object_set_new(o->cyc, tag, not_measured("failed", why));
+		results_skip(o->res, "cyclictest", why);
 		free(text);
 		return;
 	}
@@ -497,15 +529,105 @@ static void cyclictest_collect(struct observe *o, const char *tag, int status,
 		return;
 	}
 	hist_summarise(&r.lat, &s);
-	json_object_set_new(o->cyc, tag, json_pack(
+	res = json_pack(
 		"{s:s, s:f, s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:o, s:o}",
-		"status", "ok", "duration_s", secs, "cycles", (json_int_t)r.cycles,
+		"status", status ? "incomplete" : "ok", "duration_s", secs,
+		"cycles", (json_int_t)r.cycles,
 		"overflows_beyond_10ms", (json_int_t)r.overflows,
 		"min_us", s.min / 1000, "p50_us", s.p50 / 1000, "p99_us", s.p99 / 1000,
 		"p99.9_us", s.p999 / 1000, "max_us", r.max_us,
-		"threads", json_incref(r.threads), "histogram", hist_to_json(&r.lat)));
+		"threads", json_incref(r.threads), "histogram", hist_to_json(&r.lat));
+	if (status)
+		json_object_set_new(res, "reason", json_string(why));
+	json_object_set_new(o->cyc, tag, res);
 	cyclic_result_free(&r);
 	free(text);
+}
+
+/*
+ * How many of @pid's tasks run SCHED_FIFO on an RT CPU: cyclictest's timer
+ * threads once they measure. In rt-tests 2.x's cyclictest.c each
+ * timerthread pins itself to its CPU, then sched_setscheduler()s to -p,
+ * reads the clock its -D counts from and enters its measuring loop; the
+ * main thread stays SCHED_OTHER (and mlockall and the SIGINT handler come
+ * before the threads).
+ */
+static int cyclictest_measuring(struct observe *o, pid_t pid)
+{
+	char p[128], *st, *f, *save;
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	snprintf(p, sizeof(p), "/proc/%d/task", (int)pid);
+	d = opendir(p);
+	while (d && (de = readdir(d))) {
+		long cpu = -1, policy = -1;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "/proc/%d/task/%.32s/stat", (int)pid, de->d_name);
+		st = sysinfo_read_file(p);
+		/* after "pid (comm) ": field 3 state ... 39 processor, 41 policy */
+		f = st ? strrchr(st, ')') : NULL;
+		if (f && f[1]) {
+			int i = 3;
+
+			for (f = strtok_r(f + 2, " ", &save); f; f = strtok_r(NULL, " ", &save), i++) {
+				if (i == 39)
+					cpu = strtol(f, NULL, 10);
+				if (i == 41)
+					policy = strtol(f, NULL, 10);
+			}
+		}
+		free(st);
+		if (policy == SCHED_FIFO && cpu >= 0 && cpu < CPU_SETSIZE &&
+		    CPU_ISSET(cpu, &o->opt->rt_cpus))
+			n++;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/*
+ * cyclictest's -D and its measuring start in each timer thread, after a
+ * startup (mlockall, thread creation, SCHED_FIFO) that in a loaded TCG
+ * guest took the first two measured runs (CAL on CPU 3: 28 and 26 in runs
+ * 1-2, then 393 and up). The measured runs wait until all its threads run
+ * SCHED_FIFO on the RT CPUs, up to CT_START_MAX_S; the wait goes into
+ * observers.json.
+ */
+static void cyclictest_wait_measuring(struct observe *o)
+{
+	int want = CPU_COUNT(&o->opt->rt_cpus);
+	struct timespec t0, t;
+	siginfo_t si;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		o->ct_wait_s = (t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9;
+		o->ct_t0 = t;
+		if (cyclictest_measuring(o, o->ct_pid) >= want) {
+			o->ct_wait_why = NULL;
+			return;
+		}
+		memset(&si, 0, sizeof(si));
+		if (!waitid(P_PID, (id_t)o->ct_pid, &si, WEXITED | WNOHANG | WNOWAIT) &&
+		    si.si_pid == o->ct_pid) {
+			o->ct_wait_why = "cyclictest exited before its threads measured";
+			return;
+		}
+		if (o->ct_wait_s >= CT_START_MAX_S || gb_interrupted()) {
+			o->ct_wait_why = gb_interrupted() ? "interrupted while waiting for "
+				"cyclictest's threads" : "cyclictest's threads did not run "
+				"SCHED_FIFO on the RT CPUs within 60 s: the runs went ahead "
+				"without them";
+			return;
+		}
+		usleep(20000);
+	}
 }
 
 static void isolation_check(struct observe *o)
@@ -569,7 +691,7 @@ void observe_quiet_reference(struct observe *o)
 	}
 	isolation_check(o);
 	timer_migration(o);
-	pid = cyclictest_spawn(o, secs, "quiet");
+	pid = cyclictest_spawn(o, (long)ceil(secs), "quiet");
 	if (pid == -2) {
 		results_skip(o->res, "cyclictest", "cyclictest not installed (apt-get install rt-tests)");
 		json_object_set_new(o->cyc, "status", json_string("skipped"));
@@ -579,7 +701,8 @@ void observe_quiet_reference(struct observe *o)
 	if (!o->opt->quiet)
 		fprintf(stderr, "  cyclictest quiet reference on CPUs %s for %.0f s\n",
 			json_string_value(json_object_get(o->cyc, "rt_cpus")), ceil(secs));
-	cyclictest_collect(o, "quiet", wait_timeout(pid, ceil(secs) + 30), ceil(secs));
+	cyclictest_collect(o, "quiet", wait_timeout(pid, ceil(secs) + 30), ceil(secs),
+			   ceil(secs) + 30);
 	json_object_set_new(o->cyc, "status", json_string("ok"));
 	/* rtla alone after cyclictest: each would count the other as noise */
 	if (gb_interrupted())
@@ -856,10 +979,20 @@ void observe_measure_start(struct observe *o, double secs)
 		else
 			rtla_wait_sampling(o);
 	}
+	/*
+	 * cyclictest the same way: the runs start once its threads measure;
+	 * its -D is a backstop and the end of the last run stops it with a
+	 * SIGINT (rt-tests 2.x: the same shutdown as -D's, then its --json
+	 * and its summary, exit 0)
+	 */
 	if (CPU_COUNT(&o->opt->rt_cpus) && json_object_get(o->cyc, "quiet")) {
-		o->ct_pid = cyclictest_spawn(o, secs, "loaded");
+		o->ct_d = 10 * (long)ceil(secs) + 600;
+		o->ct_stop = NULL;
+		o->ct_pid = cyclictest_spawn(o, o->ct_d, "loaded");
 		if (o->ct_pid < 0)
 			o->ct_pid = -1;
+		else
+			cyclictest_wait_measuring(o);
 	}
 	perf_start(o, secs);
 }
@@ -885,9 +1018,50 @@ void observe_measure_end(struct observe *o)
 		}
 	}
 	if (o->ct_pid > 0) {
-		cyclictest_collect(o, "loaded", wait_timeout(o->ct_pid, 10 + o->ct_secs * 0.2),
-				   ceil(o->ct_secs));
+		siginfo_t si;
+		struct timespec t;
+
+		/* both at the runs' end: rtla's SIGINT above, cyclictest's here */
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		o->ct_window_s = (t.tv_sec - o->ct_t0.tv_sec) + (t.tv_nsec - o->ct_t0.tv_nsec) / 1e9;
+		memset(&si, 0, sizeof(si));
+		if (!waitid(P_PID, (id_t)o->ct_pid, &si, WEXITED | WNOHANG | WNOWAIT) &&
+		    si.si_pid == o->ct_pid) {
+			o->ct_stop = "duration";
+		} else {
+			kill(o->ct_pid, SIGINT);
+			o->ct_stop = gb_interrupted() ? "sigint, gupbench interrupted" :
+				"sigint after runs";
+		}
+	}
+	if (o->ct_pid > 0) {
+		/* it writes its JSON and summary at once; the wait is the backstop */
+		double max = 10 + o->ct_secs * 0.2;
+		json_t *ld;
+		const char *st;
+
+		cyclictest_collect(o, "loaded", wait_timeout(o->ct_pid, max),
+				   strcmp(o->ct_stop, "duration") ? o->ct_window_s : (double)o->ct_d,
+				   max);
 		o->ct_pid = -1;
+		ld = json_object_get(o->cyc, "loaded");
+		json_object_set_new(ld, "start_wait_s", json_real(o->ct_wait_s));
+		if (o->ct_wait_why)
+			json_object_set_new(ld, "start_wait", json_string(o->ct_wait_why));
+		json_object_set_new(ld, "stop", json_string(o->ct_stop));
+		json_object_set_new(ld, "d_s", json_integer(o->ct_d));
+		st = json_string_value(json_object_get(ld, "status"));
+		/* it exited before the runs ended: -D ran out, or an error */
+		if (!strcmp(o->ct_stop, "duration")) {
+			if (st && !strcmp(st, "ok")) {
+				json_object_set_new(ld, "status", json_string("incomplete"));
+				json_object_set_new(ld, "reason", json_string(
+					"cyclictest's -D ended before the last measured run did"));
+			} else {
+				json_object_set_new(ld, "stop", json_string(
+					"exited before the runs ended"));
+			}
+		}
 	}
 	if (o->rtla_pid > 0) {
 		/*
