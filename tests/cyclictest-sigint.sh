@@ -16,7 +16,7 @@
 set -u
 GB=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
-export PYTHONPATH=$HERE/../scripts${PYTHONPATH:+:$PYTHONPATH}	# gupbench_results
+export PYTHONPATH=$HERE/../scripts:$HERE${PYTHONPATH:+:$PYTHONPATH}	# gupbench_results, stubtest
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (SCHED_FIFO for the stub's thread)"; exit 77; }
 [ "$(nproc)" -ge 2 ] || { echo "SKIP: needs 2 CPUs (walker and RT CPU)"; exit 77; }
 python3 -c 'import os; os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(1))' 2>/dev/null ||
@@ -75,13 +75,9 @@ cat "$STUB_LOG"
 python3 - "$(ls -d "$T"/out/*/)" "$STUB_LOG" <<'PY'
 import sys
 import gupbench_results as gr
+import stubtest
 o = gr.observers(sys.argv[1])["cyclictest"]
-log = [dict(f.split("=", 1) for f in l.split()) for l in open(sys.argv[2])]
-ok = True
-def check(what, cond):
-    global ok
-    print("%s: %s" % ("ok" if cond else "FAIL", what))
-    ok &= bool(cond)
+log, check = stubtest.start(sys.argv[2])
 q, ld = o.get("quiet", {}), o.get("loaded", {})
 check("two stub cyclictest runs (quiet, loaded): %s" % log, len(log) == 2)
 check("quiet: ended by its -D 1: %s" % (log[0] if log else None),
@@ -104,9 +100,7 @@ check("loaded: stop 'sigint after runs', status ok, cycles 19808: %s" % {k: ld.g
       ld.get("cycles") == 19808)
 check("loaded: duration_s %s within 0.5 s of the stub's window %s" % (ld.get("duration_s"),
       stub.get("measured_s")), abs((ld.get("duration_s") or -9) - float(stub.get("measured_s", 0))) < 0.5)
-if not ok:
-    sys.exit(1)
-print("1 passed, 0 failed")
+check.end()
 PY
 rc=$?
 [ $rc = 0 ] || cat "$T/log"

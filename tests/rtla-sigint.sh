@@ -16,7 +16,7 @@
 set -u
 GB=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
-export PYTHONPATH=$HERE/../scripts${PYTHONPATH:+:$PYTHONPATH}	# gupbench_results
+export PYTHONPATH=$HERE/../scripts:$HERE${PYTHONPATH:+:$PYTHONPATH}	# gupbench_results, stubtest
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (a mount namespace, rtla's root check)"; exit 77; }
 [ "$(nproc)" -ge 2 ] || { echo "SKIP: needs 2 CPUs (walker and RT CPU)"; exit 77; }
 command -v unshare >/dev/null || { echo "SKIP: no unshare (util-linux)"; exit 77; }
@@ -68,13 +68,9 @@ cat "$STUB_LOG"
 python3 - "$(ls -d "$T"/out/*/)" "$STUB_LOG" <<'PY'
 import sys
 import gupbench_results as gr
+import stubtest
 o = gr.observers(sys.argv[1])["rtla"]
-log = [dict(f.split("=", 1) for f in l.split()) for l in open(sys.argv[2])]
-ok = True
-def check(what, cond):
-    global ok
-    print("%s: %s" % ("ok" if cond else "FAIL", what))
-    ok &= bool(cond)
+log, check = stubtest.start(sys.argv[2])
 q, ld = o.get("quiet", {}), o.get("loaded", {})
 check("two stub rtla runs (quiet, loaded): %s" % log, len(log) == 2)
 check("quiet: ended by its -d 1s: %s" % (log[0] if log else None),
@@ -92,9 +88,7 @@ check("loaded: stop 'sigint after runs', status ok, rows: %s" % {k: ld.get(k) fo
       (ld.get("by_cpu") or {}).get("3", {}).get("runtime_us") == 5009689)
 check("loaded: duration_s %s as the stub printed (%s)" % (ld.get("duration_s"), stub.get("duration_s")),
       str(ld.get("duration_s")) == stub.get("duration_s"))
-if not ok:
-    sys.exit(1)
-print("1 passed, 0 failed")
+check.end()
 PY
 rc=$?
 [ $rc = 0 ] || cat "$T/log"
