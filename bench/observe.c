@@ -158,6 +158,29 @@ static pid_t spawn(struct observe *o, char *const argv[], const char *out,
 	return pid;
 }
 
+/* @pid has exited (not reaped: wait_timeout() still collects its status) */
+static bool child_exited(pid_t pid)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	return !waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) &&
+	       si.si_pid == pid;
+}
+
+/*
+ * The measured runs are over: a tool watching them (rtla, cyclictest) stops
+ * as on Ctrl-C, unless its backstop duration ended it first. How its window
+ * ended, for observers.json.
+ */
+static const char *stop_at_runs_end(pid_t pid)
+{
+	if (child_exited(pid))
+		return "duration";
+	kill(pid, SIGINT);
+	return gb_interrupted() ? "sigint, gupbench interrupted" : "sigint after runs";
+}
+
 /*
  * Waits for a tool. When gupbench is interrupted the tool gets SIGINT
  * (they all stop early on it and still write their output); after a
@@ -349,7 +372,6 @@ static bool osnoise_on(void)
 static void rtla_wait_sampling(struct observe *o)
 {
 	struct timespec t0, t;
-	siginfo_t si;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
@@ -359,9 +381,7 @@ static void rtla_wait_sampling(struct observe *o)
 			o->rtla_wait_why = NULL;
 			return;
 		}
-		memset(&si, 0, sizeof(si));
-		if (!waitid(P_PID, (id_t)o->rtla_pid, &si, WEXITED | WNOHANG | WNOWAIT) &&
-		    si.si_pid == o->rtla_pid) {
+		if (child_exited(o->rtla_pid)) {
 			o->rtla_wait_why = "rtla exited before its tracer was on";
 			return;
 		}
@@ -602,7 +622,6 @@ static void cyclictest_wait_measuring(struct observe *o)
 {
 	int want = CPU_COUNT(&o->opt->rt_cpus);
 	struct timespec t0, t;
-	siginfo_t si;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
@@ -613,9 +632,7 @@ static void cyclictest_wait_measuring(struct observe *o)
 			o->ct_wait_why = NULL;
 			return;
 		}
-		memset(&si, 0, sizeof(si));
-		if (!waitid(P_PID, (id_t)o->ct_pid, &si, WEXITED | WNOHANG | WNOWAIT) &&
-		    si.si_pid == o->ct_pid) {
+		if (child_exited(o->ct_pid)) {
 			o->ct_wait_why = "cyclictest exited before its threads measured";
 			return;
 		}
@@ -999,40 +1016,20 @@ void observe_measure_start(struct observe *o, double secs)
 
 void observe_measure_end(struct observe *o)
 {
-	if (o->rtla_pid > 0) {
-		siginfo_t si;
-
-		/*
-		 * The runs are over: rtla stops as on Ctrl-C (rtla 6.1 and 6.12:
-		 * its handler ends the sampling loop; it reads the events left,
-		 * prints its one -q table, removes its instance and exits 0)
-		 */
-		memset(&si, 0, sizeof(si));
-		if (!waitid(P_PID, (id_t)o->rtla_pid, &si, WEXITED | WNOHANG | WNOWAIT) &&
-		    si.si_pid == o->rtla_pid) {
-			o->rtla_stop = "duration";
-		} else {
-			kill(o->rtla_pid, SIGINT);
-			o->rtla_stop = gb_interrupted() ? "sigint, gupbench interrupted" :
-				"sigint after runs";
-		}
-	}
+	/*
+	 * The runs are over: rtla stops as on Ctrl-C (rtla 6.1 and 6.12: its
+	 * handler ends the sampling loop; it reads the events left, prints its
+	 * one -q table, removes its instance and exits 0)
+	 */
+	if (o->rtla_pid > 0)
+		o->rtla_stop = stop_at_runs_end(o->rtla_pid);
 	if (o->ct_pid > 0) {
-		siginfo_t si;
 		struct timespec t;
 
 		/* both at the runs' end: rtla's SIGINT above, cyclictest's here */
 		clock_gettime(CLOCK_MONOTONIC, &t);
 		o->ct_window_s = (t.tv_sec - o->ct_t0.tv_sec) + (t.tv_nsec - o->ct_t0.tv_nsec) / 1e9;
-		memset(&si, 0, sizeof(si));
-		if (!waitid(P_PID, (id_t)o->ct_pid, &si, WEXITED | WNOHANG | WNOWAIT) &&
-		    si.si_pid == o->ct_pid) {
-			o->ct_stop = "duration";
-		} else {
-			kill(o->ct_pid, SIGINT);
-			o->ct_stop = gb_interrupted() ? "sigint, gupbench interrupted" :
-				"sigint after runs";
-		}
+		o->ct_stop = stop_at_runs_end(o->ct_pid);
 	}
 	if (o->ct_pid > 0) {
 		/* it writes its JSON and summary at once; the wait is the backstop */
