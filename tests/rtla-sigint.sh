@@ -22,7 +22,11 @@ export PYTHONPATH=$HERE/../scripts:$HERE${PYTHONPATH:+:$PYTHONPATH}	# gupbench_r
 command -v unshare >/dev/null || { echo "SKIP: no unshare (util-linux)"; exit 77; }
 command -v cyclictest >/dev/null ||
 	{ echo "SKIP: cyclictest not installed (the rtla references follow cyclictest's)"; exit 77; }
-unshare -m true 2>/dev/null || { echo "SKIP: cannot make a mount namespace here"; exit 77; }
+# --propagation unchanged: in a chroot (scripts/fresh-root) / is no mount
+# point and unshare's default (make / private) fails; the fake tracefs
+# is made private itself below, so it never reaches the real one
+unshare -m --propagation unchanged true 2>/dev/null ||
+	{ echo "SKIP: cannot make a mount namespace here"; exit 77; }
 T=$(mktemp -d "${TMPDIR:-/tmp}/gupbench-rtla-sigint.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 mkdir "$T/bin" "$T/out"
@@ -34,18 +38,19 @@ d=0
 while [ $# -gt 0 ]; do [ "$1" = -d ] && d=${2%s}; shift; done
 stop=duration
 trap 'stop=sigint' INT
+since() { awk -v a="$(date +%s.%N)" -v b="$1" 'BEGIN { printf "%.6f", a - b }'; }
 sleep 0.3					# rtla's setup: formats, instance, config
 inst=/sys/kernel/tracing/instances/stub-$$
 mkdir -p "$inst" && echo osnoise >"$inst/current_tracer" && echo 1 >"$inst/tracing_on"
 start=$(date +%s.%N)
 limit=$d; [ "$d" -gt 60 ] && limit=20		# the loaded one: no SIGINT in 20 s
 while [ "$stop" = duration ]; do
-	el=$(echo "$(date +%s.%N) - $start" | bc)
-	[ "$(echo "$el >= $limit" | bc)" = 1 ] && break
+	el=$(since "$start")
+	awk -v e="$el" -v l="$limit" 'BEGIN { exit !(e >= l) }' && break
 	sleep 0.05
 done
 [ "$stop" = duration ] && [ "$limit" != "$d" ] && stop=no-sigint-in-20s
-el=$(echo "$(date +%s.%N) - $start" | bc)
+el=$(since "$start")
 s=$(printf %.0f "$el")
 sed "s/^duration: .*|/duration: $(printf '%3d %02d:%02d:%02d' 0 0 $((s / 60)) $((s % 60))) |/" \
 	"$STUB_TABLE"
@@ -54,11 +59,11 @@ echo "d=$d stop=$stop elapsed=$el duration_s=$s" >>"$STUB_LOG"
 exit 0
 STUB
 chmod +x "$T/bin/rtla"
-command -v bc >/dev/null || { echo "SKIP: no bc (the stub's clock)"; exit 77; }
 export STUB_TABLE=$HERE/data/rtla-osnoise-top-guest-loaded.txt STUB_LOG=$T/stub.log
 # runs: 2 x (0.5 s timed + 0.5 s untimed); RT CPU the last CPU
 rt=$(($(nproc) - 1))
-PATH=$T/bin:$PATH unshare -m --propagation private sh -c '
+PATH=$T/bin:$PATH unshare -m --propagation unchanged sh -c '
+	mount --make-rprivate /sys/kernel/tracing || exit 3
 	mount -t tmpfs gupbench-fake-tracefs /sys/kernel/tracing || exit 3
 	echo "nop osnoise" >/sys/kernel/tracing/available_tracers
 	mkdir /sys/kernel/tracing/instances
