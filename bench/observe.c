@@ -181,6 +181,35 @@ static const char *stop_at_runs_end(pid_t pid)
 	return gb_interrupted() ? "sigint, gupbench interrupted" : "sigint after runs";
 }
 
+enum wait_end { WAIT_READY, WAIT_EXITED, WAIT_INTERRUPTED, WAIT_TIMEOUT };
+
+/*
+ * Before the measured runs: polls @ready every 20 ms until it holds, the
+ * tool @pid exits, gupbench is interrupted or @max_s pass, in that order of
+ * precedence at each poll. *@waited_s: the time it took; *@end: the clock
+ * at its end.
+ */
+static enum wait_end wait_ready(struct observe *o, pid_t pid, bool (*ready)(struct observe *),
+				double max_s, double *waited_s, struct timespec *end)
+{
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, end);
+		*waited_s = (end->tv_sec - t0.tv_sec) + (end->tv_nsec - t0.tv_nsec) / 1e9;
+		if (ready(o))
+			return WAIT_READY;
+		if (child_exited(pid))
+			return WAIT_EXITED;
+		if (gb_interrupted())
+			return WAIT_INTERRUPTED;
+		if (*waited_s >= max_s)
+			return WAIT_TIMEOUT;
+		usleep(20000);
+	}
+}
+
 /*
  * Waits for a tool. When gupbench is interrupted the tool gets SIGINT
  * (they all stop early on it and still write their output); after a
@@ -369,29 +398,30 @@ static bool osnoise_on(void)
  * event fell after the last run's end marker. The measured runs wait for
  * the tracer, up to RTLA_START_MAX_S; the wait goes into observers.json.
  */
+static bool rtla_sampling(struct observe *o)
+{
+	(void)o;
+	return osnoise_on();
+}
+
 static void rtla_wait_sampling(struct observe *o)
 {
-	struct timespec t0, t;
+	struct timespec end;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		o->rtla_wait_s = (t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9;
-		if (osnoise_on()) {
-			o->rtla_wait_why = NULL;
-			return;
-		}
-		if (child_exited(o->rtla_pid)) {
-			o->rtla_wait_why = "rtla exited before its tracer was on";
-			return;
-		}
-		if (o->rtla_wait_s >= RTLA_START_MAX_S || gb_interrupted()) {
-			o->rtla_wait_why = gb_interrupted() ? "interrupted while waiting for rtla's "
-				"tracer" : "rtla's tracer was not on after 60 s: the runs went "
-				"ahead without it";
-			return;
-		}
-		usleep(20000);
+	switch (wait_ready(o, o->rtla_pid, rtla_sampling, RTLA_START_MAX_S, &o->rtla_wait_s, &end)) {
+	case WAIT_READY:
+		o->rtla_wait_why = NULL;
+		break;
+	case WAIT_EXITED:
+		o->rtla_wait_why = "rtla exited before its tracer was on";
+		break;
+	case WAIT_INTERRUPTED:
+		o->rtla_wait_why = "interrupted while waiting for rtla's tracer";
+		break;
+	case WAIT_TIMEOUT:
+		o->rtla_wait_why = "rtla's tracer was not on after 60 s: the runs went "
+			"ahead without it";
+		break;
 	}
 }
 
@@ -618,32 +648,28 @@ static int cyclictest_measuring(struct observe *o, pid_t pid)
  * SCHED_FIFO on the RT CPUs, up to CT_START_MAX_S; the wait goes into
  * observers.json.
  */
+static bool cyclictest_all_measuring(struct observe *o)
+{
+	return cyclictest_measuring(o, o->ct_pid) >= CPU_COUNT(&o->opt->rt_cpus);
+}
+
 static void cyclictest_wait_measuring(struct observe *o)
 {
-	int want = CPU_COUNT(&o->opt->rt_cpus);
-	struct timespec t0, t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		o->ct_wait_s = (t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9;
-		o->ct_t0 = t;
-		if (cyclictest_measuring(o, o->ct_pid) >= want) {
-			o->ct_wait_why = NULL;
-			return;
-		}
-		if (child_exited(o->ct_pid)) {
-			o->ct_wait_why = "cyclictest exited before its threads measured";
-			return;
-		}
-		if (o->ct_wait_s >= CT_START_MAX_S || gb_interrupted()) {
-			o->ct_wait_why = gb_interrupted() ? "interrupted while waiting for "
-				"cyclictest's threads" : "cyclictest's threads did not run "
-				"SCHED_FIFO on the RT CPUs within 60 s: the runs went ahead "
-				"without them";
-			return;
-		}
-		usleep(20000);
+	switch (wait_ready(o, o->ct_pid, cyclictest_all_measuring, CT_START_MAX_S,
+			   &o->ct_wait_s, &o->ct_t0)) {
+	case WAIT_READY:
+		o->ct_wait_why = NULL;
+		break;
+	case WAIT_EXITED:
+		o->ct_wait_why = "cyclictest exited before its threads measured";
+		break;
+	case WAIT_INTERRUPTED:
+		o->ct_wait_why = "interrupted while waiting for cyclictest's threads";
+		break;
+	case WAIT_TIMEOUT:
+		o->ct_wait_why = "cyclictest's threads did not run SCHED_FIFO on the RT "
+			"CPUs within 60 s: the runs went ahead without them";
+		break;
 	}
 }
 
