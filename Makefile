@@ -34,7 +34,7 @@ ab: build
 		--rounds $(or $(ROUNDS),8) $(if $(SEED),--seed $(SEED)) --compare \
 		A="$(A)" B="$(B)"
 
-# make host-kernels VARIANTS="baseline cond" [HOST_CONFIG=f] [KERNEL_SRC=tree BASE=ref]
+# make host-kernels VARIANTS="baseline cond" [HOST_CONFIG=f] [BASE=6.12] [KERNEL_SRC=tree BASE_REF=ref]
 # kernels for this machine (its config + kernel-configs/host.config); prints
 # the packages to dpkg -i
 host-kernels:

@@ -124,6 +124,68 @@ int sysinfo_emulated(char *kernel_arch, size_t len)
 	return ret;
 }
 
+json_t *sysinfo_kernel_build_parse(const char *text, const char *path)
+{
+	json_t *j = json_object(), *patches = json_array(), *v;
+	char *copy = strdup(text ? text : ""), *line, *save = NULL;
+
+	json_object_set_new(j, "known", json_true());
+	json_object_set_new(j, "file", json_string(path));
+	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *val = line + strcspn(line, " \t");
+
+		if (*val)
+			*val++ = '\0';
+		val += strspn(val, " \t");
+		v = json_string(val);	/* NULL if not UTF-8 */
+		if (!*line || !v || !strcmp(line, "known") || !strcmp(line, "file") ||
+		    !strcmp(line, "patches"))
+			json_decref(v);
+		else if (!strcmp(line, "patch"))
+			json_array_append_new(patches, v);
+		else
+			json_object_set_new(j, line, v);
+	}
+	json_object_set_new(j, "patches", patches);
+	free(copy);
+	return j;
+}
+
+/*
+ * Where the running kernel was built from: the record build-kernel writes
+ * beside each build (gupbench-kernel.txt; vm-run names it on the command line
+ * as gupbench.build=PATH), else the version of its Debian package (host
+ * kernels from make host-kernels carry the source version in it).
+ */
+static json_t *kernel_build(const char *cmdline, const char *release)
+{
+	char path[PATH_MAX] = "", cmd[PATH_MAX + 128], ver[256];
+	const char *p = cmdline ? strstr(cmdline, "gupbench.build=") : NULL;
+
+	if (p && (p == cmdline || p[-1] == ' ')) {
+		char *text;
+		json_t *j;
+
+		p += strlen("gupbench.build=");
+		snprintf(path, sizeof(path), "%.*s", (int)strcspn(p, " \n"), p);
+		text = sysinfo_read_file(path);
+		if (!text)
+			return json_pack("{s:b, s:s, s:s}", "known", 0, "file", path,
+					 "reason", "gupbench.build= names a file that cannot be read");
+		j = sysinfo_kernel_build_parse(text, path);
+		free(text);
+		return j;
+	}
+	if (!strchr(release, '\'') &&
+	    snprintf(cmd, sizeof(cmd), "dpkg-query -W -f='${Version}' 'linux-image-%s' 2>/dev/null",
+		     release) < (int)sizeof(cmd) &&
+	    !sysinfo_cmd_line(cmd, ver, sizeof(ver)) && ver[0])
+		return json_pack("{s:b, s:s, s:s}", "known", 1, "package_version", ver,
+				 "package", "linux-image-<release>");
+	return json_pack("{s:b, s:s}", "known", 0, "reason",
+			 "no gupbench.build= on the kernel command line (vm-run adds it) and no Debian package linux-image-<release>");
+}
+
 json_t *sysinfo_collect(const char *variant)
 {
 	struct utsname u;
@@ -184,6 +246,7 @@ json_t *sysinfo_collect(const char *variant)
 		"cpus_isolated", cpus_file("/sys/devices/system/cpu/isolated"),
 		"cpus_nohz_full", cpus_file("/sys/devices/system/cpu/nohz_full"),
 		"thp", thp, "hugetlb", hugetlb, "tools", tools);
+	json_object_set_new(j, "kernel_build", kernel_build(cmdline, u.release));
 	json_object_set_new(j, "user_mode_emulation", json_pack("{s:o, s:s, s:s}",
 		"emulated", emu < 0 ? json_null() : json_boolean(emu),
 		"kernel_arch", karch, "binary_arch", u.machine));

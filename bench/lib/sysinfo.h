@@ -9,6 +9,12 @@
 
 /* @variant may be NULL: the kernel release is used. */
 json_t *sysinfo_collect(const char *variant);
+/*
+ * A build record ("key value" lines, build-kernel's gupbench-kernel.txt) as
+ * the manifest's kernel_build object: each key a string, "patch" lines the
+ * array "patches", plus "known": true and "file": PATH.
+ */
+json_t *sysinfo_kernel_build_parse(const char *text, const char *path);
 
 /*
  * User-mode emulation (qemu-user): 1 when the kernel's architecture

@@ -17,6 +17,33 @@
 #define DATA_DIR "tests/data"
 #endif
 
+/* build-kernel's gupbench-kernel.txt as the manifest's kernel_build */
+static void test_kernel_build(void **state)
+{
+	static const char rec[] =
+		"variant cond\n"
+		"base 6.12\npackage linux-source-6.12\nversion 6.12.118-1~deb12u1\n"
+		"sha256 896aff3b39299fa0dd36fef4f5db56ab189182e39abbbb1227dafdc7fcfe3fc3\n"
+		"archive http://deb.debian.org/debian-security bookworm-security\n"
+		"series patches\nseries_patches 2\n"
+		"patch patches/cond/0001-a.patch\npatch patches/cond/0002-b.patch\n"
+		"known no\n\nconfig_sha256 ab12\n";
+	json_t *j = sysinfo_kernel_build_parse(rec, "/x/gupbench-kernel.txt");
+	json_t *p = json_object_get(j, "patches");
+
+	(void)state;
+	assert_true(json_is_true(json_object_get(j, "known")));
+	assert_string_equal(json_string_value(json_object_get(j, "file")), "/x/gupbench-kernel.txt");
+	assert_string_equal(json_string_value(json_object_get(j, "version")), "6.12.118-1~deb12u1");
+	assert_string_equal(json_string_value(json_object_get(j, "package")), "linux-source-6.12");
+	assert_string_equal(json_string_value(json_object_get(j, "archive")),
+			    "http://deb.debian.org/debian-security bookworm-security");
+	assert_int_equal(json_array_size(p), 2);
+	assert_string_equal(json_string_value(json_array_get(p, 1)), "patches/cond/0002-b.patch");
+	assert_string_equal(json_string_value(json_object_get(j, "config_sha256")), "ab12");
+	json_decref(j);
+}
+
 static char *load(const char *name)
 {
 	char p[512];
@@ -493,6 +520,7 @@ static void test_rtla_irq_attribution(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kernel_build),
 		cmocka_unit_test(test_bpftrace),
 		cmocka_unit_test(test_cyclictest),
 		cmocka_unit_test(test_interrupts),
