@@ -18,7 +18,7 @@ static const struct walker_ops *const walkers[] = {
 	&walker_vmsplice, &walker_odirect, &walker_gup_test,
 };
 static const struct trigger_ops *const triggers[] = {
-	&trigger_collapse, &trigger_hugetlb_unshare,
+	&trigger_collapse, &trigger_hugetlb_unshare, &trigger_hugetlb_unshare_first,
 };
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -294,9 +294,9 @@ static int cmd_list(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	for (size_t i = 0; i < ARRAY_SIZE(walkers); i++)
-		printf("walker  %-16s %s\n", walkers[i]->name, walkers[i]->summary);
+		printf("walker  %-22s %s\n", walkers[i]->name, walkers[i]->summary);
 	for (size_t i = 0; i < ARRAY_SIZE(triggers); i++)
-		printf("trigger %-16s %s\n", triggers[i]->name, triggers[i]->summary);
+		printf("trigger %-22s %s\n", triggers[i]->name, triggers[i]->summary);
 	return 0;
 }
 

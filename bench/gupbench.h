@@ -128,7 +128,8 @@ struct trigger_ops {
 };
 
 extern const struct walker_ops walker_vmsplice, walker_odirect, walker_gup_test;
-extern const struct trigger_ops trigger_collapse, trigger_hugetlb_unshare;
+extern const struct trigger_ops trigger_collapse, trigger_hugetlb_unshare,
+	trigger_hugetlb_unshare_first;
 
 const struct walker_ops *walker_find(const char *name);
 const struct trigger_ops *trigger_find(const char *name);

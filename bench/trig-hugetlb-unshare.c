@@ -22,6 +22,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 
 #define NR_HUGEPAGES "/proc/sys/vm/nr_hugepages"
@@ -187,6 +188,146 @@ static void hu_teardown(struct trigger *t)
 	free(h);
 	t->priv = NULL;
 }
+
+/*
+ * hugetlb-unshare-first: the walkers' own mm unshares first and a child
+ * unshares last. Three processes share the PMD table (this one and two
+ * forked children that touch it); this process unmaps the range (a
+ * PROT_NONE mapping over it; an unshare that is not the last: the timed
+ * event), then one child munmap()s it
+ * (the last unshare: the table is now exclusively the other child's, which
+ * exits). A walker of this mm may still be inside the table it just
+ * unshared; upstream waits for it only with the last unsharer's broadcast,
+ * so a sync that targets the last unsharer's mm alone misses it wherever no
+ * flush IPI reached it (arm64). The range is mapped again for the next event.
+ */
+static int huf_prepare(const struct options *opt, char *reason, size_t len)
+{
+	if (opt->trigger_mm != TRIGGER_MM_SAME) {
+		snprintf(reason, len, "hugetlb-unshare-first unshares from the walkers' "
+			 "own mm: it needs --trigger-mm same");
+		return 1;
+	}
+	return hu_prepare(opt, reason, len);
+}
+
+static int huf_map(struct trigger *t)
+{
+	struct hu *h = t->priv;
+	void *p = MAP_FAILED;
+
+	/*
+	 * The huge pages of the range just dropped can take a moment to come
+	 * back (hugetlb may free them from a workqueue): retry ENOMEM for 1 s.
+	 */
+	for (int i = 0; i < 100 && p == MAP_FAILED; i++) {
+		p = mmap(h->base, PUD_SIZE_, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS | MAP_HUGETLB | MAP_FIXED, -1, 0);
+		if (p == MAP_FAILED && errno != ENOMEM)
+			break;
+		if (p == MAP_FAILED)
+			usleep(10000);
+	}
+	if (p == MAP_FAILED) {
+		snprintf(t->err, sizeof(t->err), "mmap 1 GiB MAP_HUGETLB again: %s",
+			 strerror(errno));
+		return -1;
+	}
+	h->base[0] = 1;
+	return 0;
+}
+
+/* a sharer child: touch (share the table), wait for its turn, unmap, exit */
+static pid_t huf_child(struct trigger *t, int go_fd, int ready_fd, pid_t parent)
+{
+	struct hu *h = t->priv;
+	unsigned int touch = t->opt->unshare_touch;
+	pid_t pid = fork();
+	char c = 0;
+
+	if (pid)
+		return pid;
+	gb_forked_child(parent);
+	prctl(PR_SET_NAME, gb_name_unshare);
+	for (unsigned int i = 0; i < touch; i++)
+		h->base[(size_t)i * (PUD_SIZE_ / touch)] += 1;
+	if (write(ready_fd, &c, 1) != 1 || read(go_fd, &c, 1) != 1)
+		_exit(4);
+	if (c == 'u' && munmap(h->base, PUD_SIZE_))
+		_exit(3);
+	_exit(0);
+}
+
+static int huf_event(struct trigger *t, uint64_t *ns)
+{
+	struct hu *h = t->priv;
+	int fds[6] = { -1, -1, -1, -1, -1, -1 }, status = 0, ret = -1;
+	int *ready = fds, *go[2] = { fds + 2, fds + 4 };
+	pid_t kids[2] = { -1, -1 }, self = getpid();
+	uint64_t t0, t1;
+	char c;
+
+	for (int i = 0; i < 3; i++)
+		if (pipe(fds + 2 * i))
+			goto err_errno;
+	for (int i = 0; i < 2; i++) {
+		kids[i] = huf_child(t, go[i][0], ready[1], self);
+		if (kids[i] < 0)
+			goto err_errno;
+	}
+	for (int i = 0; i < 2; i++)
+		if (read(ready[0], &c, 1) != 1)
+			goto err_errno;
+	/*
+	 * This mm unshares first: two sharers are left, not the last unshare.
+	 * Not munmap(): another thread of this process could get the range
+	 * before it is mapped again; a PROT_NONE mapping put over it unmaps
+	 * the hugetlb range (the same unshare) and keeps the address.
+	 */
+	t0 = timer_start(&gb_timer);
+	if (mmap(h->base, PUD_SIZE_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
+		 MAP_NORESERVE | MAP_FIXED, -1, 0) == MAP_FAILED)
+		goto err_errno;
+	t1 = timer_stop(&gb_timer);
+	*ns = timer_ns(&gb_timer, t1 - t0);
+	/* child 0 unshares last, then child 1 (the sole owner) just exits */
+	if (write(go[0][1], "u", 1) != 1 || waitpid(kids[0], &status, 0) != kids[0] ||
+	    !WIFEXITED(status) || WEXITSTATUS(status))
+		goto err_child;
+	kids[0] = -1;
+	if (write(go[1][1], "x", 1) != 1 || waitpid(kids[1], &status, 0) != kids[1] ||
+	    !WIFEXITED(status) || WEXITSTATUS(status))
+		goto err_child;
+	kids[1] = -1;
+	ret = huf_map(t);
+	goto out;
+err_errno:
+	snprintf(t->err, sizeof(t->err), "unshare-first: %s", strerror(errno));
+	goto out;
+err_child:
+	snprintf(t->err, sizeof(t->err), "unshare-first child failed (status %#x)",
+		 status);
+out:
+	for (int i = 0; i < 2; i++)
+		if (kids[i] > 0) {
+			kill(kids[i], SIGKILL);
+			waitpid(kids[i], NULL, 0);
+		}
+	for (int i = 0; i < 6; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return ret;
+}
+
+const struct trigger_ops trigger_hugetlb_unshare_first = {
+	.name = "hugetlb-unshare-first",
+	.summary = "the walkers' mm unshares a 3-way shared hugetlb PMD table first, a child last",
+	.prepare = huf_prepare,
+	.setup = hu_setup,
+	.event = huf_event,
+	.teardown = hu_teardown,
+	.event_what = "this process's unmap (PROT_NONE mmap over it) of its 1 GiB hugetlb range shared with two children (an unshare that is not the last)",
+};
 
 const struct trigger_ops trigger_hugetlb_unshare = {
 	.name = "hugetlb-unshare",
