@@ -1,5 +1,5 @@
 # Thin wrapper; the work is in meson.build and scripts/.
-.PHONY: all build bench test report compare-kernels ab host-kernels campaign clean cross-arm64
+.PHONY: all build bench test report compare-kernels ab host-kernels campaign clean cross-arm64 series
 
 all: build
 
@@ -47,6 +47,11 @@ host-kernels:
 campaign: build
 	@scripts/deps campaign
 	@scripts/campaign start -b $(or $(BOOTS),4) $(if $(YES),--yes) $(ARGS) $(or $(VARIANTS),baseline cond)
+
+# make series VARIANT=cond AUTHOR="Your Name <you@your.domain>" [BASE=6.12]
+# the series with your identity in From:/Signed-off-by: (scripts/export-series)
+series:
+	@scripts/export-series $(VARIANT)
 
 clean:
 	rm -rf build build-asan build-aarch64 build-aarch64-sysroot
