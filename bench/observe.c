@@ -44,6 +44,9 @@ struct observe {
 	uint64_t cal0[CPU_SETSIZE], cal_sum[CPU_SETSIZE];
 	uint64_t cal_events;
 	char cal_why[128];
+	/* /proc/interrupts TLB (x86 flush IPIs received; a subset of CAL) */
+	uint64_t tlb0[CPU_SETSIZE], tlb_sum[CPU_SETSIZE];
+	char tlb_why[160];
 	/* cyclictest */
 	json_t *cyc;
 	pid_t ct_pid;
@@ -298,6 +301,9 @@ struct observe *observe_new(const struct options *opt, struct results *res)
 	if (!text || proc_interrupts_cal(text, o->cal0, CPU_SETSIZE, &n))
 		snprintf(o->cal_why, sizeof(o->cal_why),
 			 "no function-call IPI line (CAL, arm64 IPI1) in /proc/interrupts");
+	if (!text || proc_interrupts_tlb(text, o->tlb0, CPU_SETSIZE, &n))
+		snprintf(o->tlb_why, sizeof(o->tlb_why), "no TLB shootdown line (TLB:) in "
+			 "/proc/interrupts: TLB flushes send no IPI here (arm64: broadcast TLBI)");
 	free(text);
 	record_tool_versions(o);
 	return o;
@@ -1141,12 +1147,24 @@ static bool read_cal(uint64_t *cal)
 	return ok;
 }
 
+static bool read_tlb(uint64_t *tlb)
+{
+	char *text = sysinfo_read_file("/proc/interrupts");
+	int n;
+	bool ok = text && !proc_interrupts_tlb(text, tlb, CPU_SETSIZE, &n);
+
+	free(text);
+	return ok;
+}
+
 void observe_run_begin(struct observe *o)
 {
 	if (o->ct_on)
 		csdtrace_mark(&o->ct, "gupbench-runs-begin");
 	if (!o->cal_why[0] && !read_cal(o->cal0))
 		snprintf(o->cal_why, sizeof(o->cal_why), "cannot read /proc/interrupts");
+	if (!o->tlb_why[0] && !read_tlb(o->tlb0))
+		snprintf(o->tlb_why, sizeof(o->tlb_why), "cannot read /proc/interrupts");
 }
 
 /* per-role totals and per-CPU-per-event rates of a per-CPU count array */
@@ -1194,23 +1212,41 @@ static json_t *by_cpu(const struct observe *o, const uint64_t *v)
 	return j;
 }
 
+/* this run's TLB shootdowns (flush IPIs received), or why not */
+static json_t *run_tlb(struct observe *o, uint64_t events)
+{
+	uint64_t now[CPU_SETSIZE], d[CPU_SETSIZE];
+
+	if (o->tlb_why[0] || !read_tlb(now))
+		return json_pack("{s:s}", "skipped", o->tlb_why[0] ? o->tlb_why :
+				 "cannot read /proc/interrupts");
+	for (int c = 0; c < CPU_SETSIZE; c++) {
+		d[c] = now[c] - o->tlb0[c];
+		o->tlb_sum[c] += d[c];
+	}
+	return json_pack("{s:o, s:o}", "by_cpu", by_cpu(o, d), "by_role",
+			 by_role(o, d, events));
+}
+
 json_t *observe_run_end(struct observe *o, uint64_t events)
 {
 	uint64_t now[CPU_SETSIZE], d[CPU_SETSIZE];
+	json_t *tlb = run_tlb(o, events);
 
 	if (o->ct_on)
 		csdtrace_mark(&o->ct, "gupbench-runs-end");
 	if (o->cal_why[0] || !read_cal(now))
-		return json_pack("{s:s}", "skipped", o->cal_why[0] ? o->cal_why :
-				 "cannot read /proc/interrupts");
+		return json_pack("{s:s, s:o}", "skipped", o->cal_why[0] ? o->cal_why :
+				 "cannot read /proc/interrupts", "tlb_shootdowns", tlb);
 	for (int c = 0; c < CPU_SETSIZE; c++) {
 		d[c] = now[c] - o->cal0[c];
 		o->cal_sum[c] += d[c];
 	}
 	o->cal_events += events;
-	return json_pack("{s:I, s:o, s:o, s:s}", "trigger_events", (json_int_t)events,
+	return json_pack("{s:I, s:o, s:o, s:s, s:o}", "trigger_events", (json_int_t)events,
 		"by_cpu", by_cpu(o, d), "by_role", by_role(o, d, events),
-		"note", "CAL counts every function-call IPI, not only the sync");
+		"note", "CAL counts every function-call IPI, not only the sync",
+		"tlb_shootdowns", tlb);
 }
 
 /* ---- the end ----------------------------------------------------------- */
@@ -1483,18 +1519,35 @@ json_t *observe_finish(struct observe *o, uint64_t events)
 				  "by_role", by_role(o, o->cal_sum, o->cal_events)),
 		"ipi_attribution", attr,
 		"cyclictest", o->cyc, "perf", o->perf);
+	/*
+	 * The flush IPIs beside the sync IPIs: the skip design removes the
+	 * sync IPI where the flush already interrupted every walker, so a
+	 * table of sync IPIs alone hides what a CPU still receives.
+	 */
+	json_object_set_new(all, "tlb_shootdowns", o->tlb_why[0] ?
+		not_measured("skipped", o->tlb_why) :
+		json_pack("{s:s, s:I, s:o, s:o, s:s}", "status", "ok",
+			  "trigger_events", (json_int_t)o->cal_events,
+			  "by_cpu", by_cpu(o, o->tlb_sum),
+			  "by_role", by_role(o, o->tlb_sum, o->cal_events),
+			  "note", "/proc/interrupts TLB: TLB-flush IPIs received "
+			  "(x86; also counted in CAL); all flushes in the runs, not only "
+			  "the trigger's"));
 	json_object_set_new(all, "rtla", json_incref(o->rtla));
 	results_write_json(o->res, "observers.json", all);
 	{
 		json_t *cal = json_object_get(all, "cal_interrupts");
 		json_t *ir = json_object_get(ipi, "by_role");
 		json_t *cr = json_object_get(cal, "by_role");
+		json_t *tl = json_object_get(all, "tlb_shootdowns");
+		json_t *tr = json_object_get(tl, "by_role");
 		json_t *ar = json_object_get(attr, "runs");
 
-		sum = json_pack("{s:O, s:s, s:O, s:O, s:O, s:o}",
+		sum = json_pack("{s:O, s:s, s:O, s:O, s:O, s:O, s:o}",
 			"sync_ipis_by_role", ir ? ir : json_object_get(ipi, "reason"),
 			"sync_ipis_method", o->method ? o->method : "none",
 			"cal_by_role", cr ? cr : json_object_get(cal, "reason"),
+			"tlb_by_role", tr ? tr : json_object_get(tl, "reason"),
 			"ipi_attribution_runs", ar ? ar : json_object_get(attr, "reason"),
 			"cyclictest", o->cyc, "rtla", o->rtla);
 	}

@@ -631,6 +631,7 @@ static void print_observers(json_t *sum)
 		 json_string_value(json_object_get(sum, "sync_ipis_method")));
 	print_role_line(what, json_object_get(sum, "sync_ipis_by_role"));
 	print_role_line("CAL IPIs (all function calls)", json_object_get(sum, "cal_by_role"));
+	print_role_line("TLB-flush IPIs (/proc/interrupts TLB)", json_object_get(sum, "tlb_by_role"));
 	json_object_foreach(json_object_get(sum, "ipi_attribution_runs"), cpu, t) {
 		printf("csds queued to CPU %s (%s) in the runs: %lld:", cpu,
 		       json_string_value(json_object_get(t, "role")),

@@ -230,7 +230,23 @@ void cyclic_result_free(struct cyclic_result *r)
 	r->threads = NULL;
 }
 
+enum irq_row { ROW_CAL, ROW_TLB };
+
+static int proc_interrupts_row(const char *text, enum irq_row row, uint64_t *per_cpu,
+			       int max, int *ncpu);
+
 int proc_interrupts_cal(const char *text, uint64_t *per_cpu, int max, int *ncpu)
+{
+	return proc_interrupts_row(text, ROW_CAL, per_cpu, max, ncpu);
+}
+
+int proc_interrupts_tlb(const char *text, uint64_t *per_cpu, int max, int *ncpu)
+{
+	return proc_interrupts_row(text, ROW_TLB, per_cpu, max, ncpu);
+}
+
+static int proc_interrupts_row(const char *text, enum irq_row row, uint64_t *per_cpu,
+			       int max, int *ncpu)
 {
 	int cols[CPU_SETSIZE], n = 0;
 	const char *p = text, *line;
@@ -255,8 +271,15 @@ int proc_interrupts_cal(const char *text, uint64_t *per_cpu, int max, int *ncpu)
 		size_t ll = eol ? (size_t)(eol - q) : strlen(q);
 		size_t lab = strspn(q, "IP0123456789");
 
-		/* x86 "CAL:"; arm64 "IPI<n>:" named "Function call interrupts" */
-		if (!strncmp(q, "CAL:", 4))
+		/*
+		 * CAL: x86 "CAL:"; arm64 "IPI<n>:" named "Function call
+		 * interrupts". TLB: x86 "TLB:" (TLB shootdowns received).
+		 */
+		if (row == ROW_TLB && !strncmp(q, "TLB:", 4))
+			q += 4;
+		else if (row == ROW_TLB)
+			continue;
+		else if (!strncmp(q, "CAL:", 4))
 			q += 4;
 		else if (!strncmp(q, "IPI", 3) && lab > 3 && q[lab] == ':' &&
 			 memmem(q, ll, "Function call interrupts", 24))

@@ -54,6 +54,12 @@ void cyclic_result_free(struct cyclic_result *r);
  * 0, or -1 if absent.
  */
 int proc_interrupts_cal(const char *text, uint64_t *per_cpu, int max, int *ncpu);
+/*
+ * The TLB shootdown line of /proc/interrupts ("TLB:", x86: flush IPIs
+ * received, also counted in CAL), as proc_interrupts_cal(). -1 if absent
+ * (arm64 invalidates TLBs by broadcast TLBI: no flush IPI, no such line).
+ */
+int proc_interrupts_tlb(const char *text, uint64_t *per_cpu, int max, int *ncpu);
 
 /*
  * `rtla osnoise top -q` (rtla 6.1+): the summary table, one row per CPU,

@@ -212,6 +212,19 @@ static void test_interrupts(void **state)
 	assert_int_equal(v[1], 81);
 	assert_int_equal(proc_interrupts_cal("           CPU0\n"
 		"IPI0:         5       Rescheduling interrupts\n", v, 64, &n), -1);
+	/* TLB shootdowns: x86's "TLB:" row, not CAL's; arm64 has none */
+	t = load("proc-interrupts-6.18.txt");
+	assert_int_equal(proc_interrupts_tlb(t, v, 64, &n), 0);
+	assert_int_equal(n, 2);
+	free(t);
+	assert_int_equal(proc_interrupts_tlb("           CPU0       CPU2\n"
+		" CAL:         10         33   Function call interrupts\n"
+		" TLB:          7          4   TLB shootdowns\n", v, 64, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(v[0], 7);
+	assert_int_equal(v[2], 4);
+	assert_int_equal(proc_interrupts_tlb("           CPU0       CPU1\n"
+		"IPI1:        70         81       Function call interrupts\n", v, 64, &n), -1);
 }
 
 /* trace_pipe lines of csd events captured on the 6.18 host (bench/csdtrace.c) */
