@@ -1137,24 +1137,25 @@ void observe_measure_end(struct observe *o)
 
 /* ---- CAL per run ------------------------------------------------------- */
 
-static bool read_cal(uint64_t *cal)
+/* one per-CPU row of /proc/interrupts, by its parser (toolparse.h) */
+static bool read_irq_row(uint64_t *v, int (*parse)(const char *, uint64_t *, int, int *))
 {
 	char *text = sysinfo_read_file("/proc/interrupts");
 	int n;
-	bool ok = text && !proc_interrupts_cal(text, cal, CPU_SETSIZE, &n);
+	bool ok = text && !parse(text, v, CPU_SETSIZE, &n);
 
 	free(text);
 	return ok;
 }
 
+static bool read_cal(uint64_t *cal)
+{
+	return read_irq_row(cal, proc_interrupts_cal);
+}
+
 static bool read_tlb(uint64_t *tlb)
 {
-	char *text = sysinfo_read_file("/proc/interrupts");
-	int n;
-	bool ok = text && !proc_interrupts_tlb(text, tlb, CPU_SETSIZE, &n);
-
-	free(text);
-	return ok;
+	return read_irq_row(tlb, proc_interrupts_tlb);
 }
 
 void observe_run_begin(struct observe *o)
