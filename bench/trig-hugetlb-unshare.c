@@ -191,16 +191,28 @@ static void hu_teardown(struct trigger *t)
 
 /*
  * hugetlb-unshare-first: the walkers' own mm unshares first and a child
- * unshares last. Three processes share the PMD table (this one and two
- * forked children that touch it); this process unmaps the range (a
- * PROT_NONE mapping over it; an unshare that is not the last: the timed
- * event), then one child munmap()s it
- * (the last unshare: the table is now exclusively the other child's, which
- * exits). A walker of this mm may still be inside the table it just
- * unshared; upstream waits for it only with the last unsharer's broadcast,
- * so a sync that targets the last unsharer's mm alone misses it wherever no
- * flush IPI reached it (arm64). The range is mapped again for the next event.
+ * unshares last. Three processes map one 1 GiB hugetlb memfd at the same
+ * PUD-aligned address and share its PMD table: this one and two sharer
+ * children forked once at setup (no fork per event: a fork write-protects
+ * the walkers' buffers and takes this mm's mmap lock, which would keep
+ * them out of GUP-fast exactly when the unshare syncs). Per event: the
+ * children map and touch the range (sharing this process's table), this
+ * process puts a PROT_NONE mapping over it (an unshare that is not the
+ * last: the timed event; not munmap(), which would let another thread take
+ * the address), then child 0 and child 1 do the same (child 0's unshare
+ * leaves the table exclusively child 1's). A walker of this mm may still be
+ * inside the table this process just unshared; upstream waits for it only
+ * with the last unsharer's broadcast, so a sync that targets the last
+ * unsharer's mm alone misses it wherever no flush IPI reached it (arm64).
+ * The memfd keeps the huge pages, so mapping the range again cannot fail.
  */
+struct huf {
+	struct hu hu;
+	int fd;			/* the hugetlb memfd */
+	pid_t kids[2];
+	int cmd[2], reply[2];	/* per child: command pipe write end, reply read end */
+};
+
 static int huf_prepare(const struct options *opt, char *reason, size_t len)
 {
 	if (opt->trigger_mm != TRIGGER_MM_SAME) {
@@ -211,122 +223,178 @@ static int huf_prepare(const struct options *opt, char *reason, size_t len)
 	return hu_prepare(opt, reason, len);
 }
 
-static int huf_map(struct trigger *t)
+static int huf_map_file(struct huf *f)
 {
-	struct hu *h = t->priv;
-	void *p = MAP_FAILED;
-
-	/*
-	 * The huge pages of the range just dropped can take a moment to come
-	 * back (hugetlb may free them from a workqueue): retry ENOMEM for 1 s.
-	 */
-	for (int i = 0; i < 100 && p == MAP_FAILED; i++) {
-		p = mmap(h->base, PUD_SIZE_, PROT_READ | PROT_WRITE,
-			 MAP_SHARED | MAP_ANONYMOUS | MAP_HUGETLB | MAP_FIXED, -1, 0);
-		if (p == MAP_FAILED && errno != ENOMEM)
-			break;
-		if (p == MAP_FAILED)
-			usleep(10000);
-	}
-	if (p == MAP_FAILED) {
-		snprintf(t->err, sizeof(t->err), "mmap 1 GiB MAP_HUGETLB again: %s",
-			 strerror(errno));
-		return -1;
-	}
-	h->base[0] = 1;
-	return 0;
+	return mmap(f->hu.base, PUD_SIZE_, PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_FIXED, f->fd, 0) == MAP_FAILED ? -1 : 0;
 }
 
-/* a sharer child: touch (share the table), wait for its turn, unmap, exit */
-static pid_t huf_child(struct trigger *t, int go_fd, int ready_fd, pid_t parent)
+static int huf_unmap(struct huf *f)
 {
-	struct hu *h = t->priv;
-	unsigned int touch = t->opt->unshare_touch;
-	pid_t pid = fork();
-	char c = 0;
+	return mmap(f->hu.base, PUD_SIZE_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
+		    MAP_NORESERVE | MAP_FIXED, -1, 0) == MAP_FAILED ? -1 : 0;
+}
 
-	if (pid)
-		return pid;
-	gb_forked_child(parent);
-	prctl(PR_SET_NAME, gb_name_unshare);
-	for (unsigned int i = 0; i < touch; i++)
-		h->base[(size_t)i * (PUD_SIZE_ / touch)] += 1;
-	if (write(ready_fd, &c, 1) != 1 || read(go_fd, &c, 1) != 1)
-		_exit(4);
-	if (c == 'u' && munmap(h->base, PUD_SIZE_))
-		_exit(3);
+/* a sharer child: 's' map and touch the range (share), 'u' unmap it, EOF exit */
+static void huf_child_loop(struct huf *f, unsigned int touch, int cmd, int reply)
+{
+	char c, ok;
+
+	while (read(cmd, &c, 1) == 1) {
+		ok = 'k';
+		if (c == 's') {
+			if (huf_map_file(f))
+				ok = 'e';
+			else
+				for (unsigned int i = 0; i < touch; i++)
+					f->hu.base[(size_t)i * (PUD_SIZE_ / touch)] += 1;
+		} else if (c == 'u' && huf_unmap(f)) {
+			ok = 'e';
+		}
+		if (write(reply, &ok, 1) != 1)
+			break;
+	}
 	_exit(0);
+}
+
+static int huf_setup(struct trigger *t)
+{
+	struct huf *f = calloc(1, sizeof(*f));
+	pid_t self = getpid();
+	char *want;
+
+	if (!f)
+		return -1;
+	t->priv = f;
+	f->fd = -1;
+	f->kids[0] = f->kids[1] = -1;
+	f->cmd[0] = f->cmd[1] = f->reply[0] = f->reply[1] = -1;
+	f->fd = memfd_create("gupbench-unshare-first", MFD_HUGETLB | MFD_CLOEXEC);
+	if (f->fd < 0 || ftruncate(f->fd, PUD_SIZE_)) {
+		snprintf(t->err, sizeof(t->err), "hugetlb memfd of 1 GiB: %s",
+			 strerror(errno));
+		return errno == ENOMEM ? 1 : -1;
+	}
+	f->hu.raw_len = 2 * PUD_SIZE_;
+	f->hu.raw = mmap(NULL, f->hu.raw_len, PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (f->hu.raw == MAP_FAILED) {
+		f->hu.raw = NULL;
+		snprintf(t->err, sizeof(t->err), "mmap reserve: %s", strerror(errno));
+		return -1;
+	}
+	want = (char *)(((uintptr_t)f->hu.raw + PUD_SIZE_ - 1) & ~(PUD_SIZE_ - 1));
+	f->hu.base = want;
+	for (int i = 0; i < 2; i++) {
+		int c[2], r[2];
+
+		if (pipe(c))
+			goto err_errno;
+		if (pipe(r)) {
+			close(c[0]);
+			close(c[1]);
+			goto err_errno;
+		}
+		f->kids[i] = fork();
+		if (f->kids[i] == 0) {
+			gb_forked_child(self);
+			prctl(PR_SET_NAME, gb_name_unshare);
+			close(c[1]);
+			close(r[0]);
+			/* child 0's pipe ends: its EOF must not wait for this one */
+			for (int j = 0; j < i; j++) {
+				close(f->cmd[j]);
+				close(f->reply[j]);
+			}
+			huf_child_loop(f, t->opt->unshare_touch, c[0], r[1]);
+		}
+		close(c[0]);
+		close(r[1]);
+		f->cmd[i] = c[1];
+		f->reply[i] = r[0];
+		if (f->kids[i] < 0)
+			goto err_errno;
+	}
+	/* this process's fault allocates the PMD table the children share */
+	if (huf_map_file(f))
+		goto err_errno;
+	f->hu.base[0] = 1;
+	return 0;
+err_errno:
+	snprintf(t->err, sizeof(t->err), "unshare-first setup: %s", strerror(errno));
+	return -1;
+}
+
+static int huf_ask(struct trigger *t, int i, char c)
+{
+	struct huf *f = t->priv;
+	char ok = 0;
+
+	if (write(f->cmd[i], &c, 1) != 1 || read(f->reply[i], &ok, 1) != 1 || ok != 'k') {
+		snprintf(t->err, sizeof(t->err), "unshare-first sharer child %d: "
+			 "'%c' failed (%s)", i, c, ok == 'e' ? "mmap" : "child gone");
+		return -1;
+	}
+	return 0;
 }
 
 static int huf_event(struct trigger *t, uint64_t *ns)
 {
-	struct hu *h = t->priv;
-	int fds[6] = { -1, -1, -1, -1, -1, -1 }, status = 0, ret = -1;
-	int *ready = fds, *go[2] = { fds + 2, fds + 4 };
-	pid_t kids[2] = { -1, -1 }, self = getpid();
+	struct huf *f = t->priv;
 	uint64_t t0, t1;
-	char c;
 
-	for (int i = 0; i < 3; i++)
-		if (pipe(fds + 2 * i))
-			goto err_errno;
-	for (int i = 0; i < 2; i++) {
-		kids[i] = huf_child(t, go[i][0], ready[1], self);
-		if (kids[i] < 0)
-			goto err_errno;
-	}
-	for (int i = 0; i < 2; i++)
-		if (read(ready[0], &c, 1) != 1)
-			goto err_errno;
-	/*
-	 * This mm unshares first: two sharers are left, not the last unshare.
-	 * Not munmap(): another thread of this process could get the range
-	 * before it is mapped again; a PROT_NONE mapping put over it unmaps
-	 * the hugetlb range (the same unshare) and keeps the address.
-	 */
+	if (huf_ask(t, 0, 's') || huf_ask(t, 1, 's'))
+		return -1;
+	/* this mm unshares first: two sharers are left, not the last unshare */
 	t0 = timer_start(&gb_timer);
-	if (mmap(h->base, PUD_SIZE_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
-		 MAP_NORESERVE | MAP_FIXED, -1, 0) == MAP_FAILED)
-		goto err_errno;
+	if (huf_unmap(f)) {
+		snprintf(t->err, sizeof(t->err), "unshare-first: %s", strerror(errno));
+		return -1;
+	}
 	t1 = timer_stop(&gb_timer);
 	*ns = timer_ns(&gb_timer, t1 - t0);
-	/* child 0 unshares last, then child 1 (the sole owner) just exits */
-	if (write(go[0][1], "u", 1) != 1 || waitpid(kids[0], &status, 0) != kids[0] ||
-	    !WIFEXITED(status) || WEXITSTATUS(status))
-		goto err_child;
-	kids[0] = -1;
-	if (write(go[1][1], "x", 1) != 1 || waitpid(kids[1], &status, 0) != kids[1] ||
-	    !WIFEXITED(status) || WEXITSTATUS(status))
-		goto err_child;
-	kids[1] = -1;
-	ret = huf_map(t);
-	goto out;
-err_errno:
-	snprintf(t->err, sizeof(t->err), "unshare-first: %s", strerror(errno));
-	goto out;
-err_child:
-	snprintf(t->err, sizeof(t->err), "unshare-first child failed (status %#x)",
-		 status);
-out:
-	for (int i = 0; i < 2; i++)
-		if (kids[i] > 0) {
-			kill(kids[i], SIGKILL);
-			waitpid(kids[i], NULL, 0);
-		}
-	for (int i = 0; i < 6; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	return ret;
+	/* child 0 unshares last, then child 1 (the sole owner) unmaps too */
+	if (huf_ask(t, 0, 'u') || huf_ask(t, 1, 'u'))
+		return -1;
+	if (huf_map_file(f)) {
+		snprintf(t->err, sizeof(t->err), "mmap the 1 GiB hugetlb memfd again: %s",
+			 strerror(errno));
+		return -1;
+	}
+	f->hu.base[0] = 1;
+	return 0;
+}
+
+static void huf_teardown(struct trigger *t)
+{
+	struct huf *f = t->priv;
+
+	if (!f)
+		return;
+	for (int i = 0; i < 2; i++) {
+		if (f->cmd[i] >= 0)
+			close(f->cmd[i]);	/* EOF: the child exits */
+		if (f->kids[i] > 0)
+			waitpid(f->kids[i], NULL, 0);
+		if (f->reply[i] >= 0)
+			close(f->reply[i]);
+	}
+	if (f->hu.raw)
+		munmap(f->hu.raw, f->hu.raw_len);
+	if (f->fd >= 0)
+		close(f->fd);
+	free(f);
+	t->priv = NULL;
 }
 
 const struct trigger_ops trigger_hugetlb_unshare_first = {
 	.name = "hugetlb-unshare-first",
 	.summary = "the walkers' mm unshares a 3-way shared hugetlb PMD table first, a child last",
 	.prepare = huf_prepare,
-	.setup = hu_setup,
+	.setup = huf_setup,
 	.event = huf_event,
-	.teardown = hu_teardown,
-	.event_what = "this process's unmap (PROT_NONE mmap over it) of its 1 GiB hugetlb range shared with two children (an unshare that is not the last)",
+	.teardown = huf_teardown,
+	.event_what = "this process's unmap (PROT_NONE mmap over it) of its 1 GiB hugetlb memfd range shared with two sharer children (an unshare that is not the last)",
 };
 
 const struct trigger_ops trigger_hugetlb_unshare = {
