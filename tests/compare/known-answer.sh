@@ -19,6 +19,11 @@
 #   - the 95% CI half-width is <= 1/3 of the injected effect;
 #   - inject1 and inject3 are significant (*) (the A/A's "covers 0" is
 #     its coverage check above).
+# The timed p50 checks of a set whose delay is under twice the pilot's
+# shortest delay (the timer floor) are printed, not asserted: near the
+# floor the in-loop delay did not hold as the timed p50's known shift
+# (a fresh Debian root on the CI VM: +0.07% measured for a known +1.44%,
+# 3.4 standard errors off; the host the same hour: +2.33% for +2.01%).
 # When the measured noise makes the half-width target unreachable in the
 # time budget (KA_BUDGET_S, default 75 s of runs), the reachable checks are
 # still made and a failure among them fails; otherwise the test SKIPs
@@ -81,12 +86,15 @@ t2=$(date +%s%N)
 echo "machine time: $(( (t2 - t0) / 1000000000 )) s (pilot + $((R * 4)) invocations + compare)"
 fi
 
-$PY - "$OUT/compare/compare.json" "$SCALE" "${KA_ASSERT_UNDER_LOAD:-0}" "$(dirname "$IL")" <<'PY'
+[ -n "${F:-}" ] && echo "$F" >"$OUT/pilot-floor-ns"
+F=${F:-$(cat "$OUT/pilot-floor-ns" 2>/dev/null)}
+$PY - "$OUT/compare/compare.json" "$SCALE" "${KA_ASSERT_UNDER_LOAD:-0}" "$(dirname "$IL")" "${F:-0}" <<'PY'
 import sys
 sys.path.insert(0, sys.argv[4])
 import gupbench_results as gr
 doc = gr.load_json(sys.argv[1])
 scale, force = float(sys.argv[2]), sys.argv[3] == "1"
+floor = float(sys.argv[5])	# the pilot's shortest delay (timer reads), ns
 CHECKS = 6
 conf_b = 1 - 0.01 / CHECKS	# family-wise false-fail rate 1%
 fail, unreachable = [], []
@@ -123,8 +131,17 @@ for c in doc["comparisons"]:
             line += " (outside the 95%% CI; Bonferroni %.2f%% CI [%+.2f%%, %+.2f%%])" % (
                 100 * conf_b, blo, bhi)
         contended = loaded and v != "aa"
-        print(line + ("   [not asserted: CPU share]" if contended else ""))
-        if contended:
+        # Near the timer floor the in-loop delay is not a stable known shift
+        # of the timed p50: on this VM a fresh Debian root saw inject1 move
+        # p50 by +0.07% for a known +1.44% (3.4 standard errors off), the
+        # host the same hour +2.33% for +2.01%. Printed, not asserted.
+        hidden = (r["metric"] == "walker_p50" and v != "aa" and floor > 0 and
+                  (mo or 0) - (mb or 0) < 2 * floor)
+        note = ("   [not asserted: CPU share]" if contended else
+                "   [not asserted: a %.0f ns delay is under 2x the timer floor %.1f ns, "
+                "not a stable known shift of a timed percentile]" % ((mo or 0) - (mb or 0), floor) if hidden else "")
+        print(line + note)
+        if contended or hidden:
             continue
         if v != "aa" and known <= 0:
             fail.append("%s: no injected delay measured (manifest inject.measured_ns)" % v)
