@@ -95,10 +95,35 @@ static int hu_prepare(const struct options *opt, char *reason, size_t len)
 	return 0;
 }
 
+/*
+ * Reserve 2 GiB of address space and pick the 1 GiB-aligned base inside it,
+ * where the shareable hugetlb mapping goes; h->raw covers the base too.
+ */
+static int hu_reserve(struct hu *h, char *err, size_t len)
+{
+	h->raw_len = 2 * PUD_SIZE_;
+	h->raw = mmap(NULL, h->raw_len, PROT_NONE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (h->raw == MAP_FAILED) {
+		h->raw = NULL;
+		snprintf(err, len, "mmap reserve: %s", strerror(errno));
+		return -1;
+	}
+	h->base = (char *)(((uintptr_t)h->raw + PUD_SIZE_ - 1) & ~(PUD_SIZE_ - 1));
+	return 0;
+}
+
+/* a sharer's faults on @touch pages spread over the range share the table */
+static void hu_touch(struct hu *h, unsigned int touch)
+{
+	for (unsigned int i = 0; i < touch; i++)
+		h->base[(size_t)i * (PUD_SIZE_ / touch)] += 1;
+}
+
 static int hu_setup(struct trigger *t)
 {
 	struct hu *h = calloc(1, sizeof(*h));
-	char *want;
+	void *p;
 
 	if (!h)
 		return -1;
@@ -110,22 +135,13 @@ static int hu_setup(struct trigger *t)
 		snprintf(t->err, sizeof(t->err), "mmap: %s", strerror(errno));
 		return -1;
 	}
-	/* reserve 2 GiB of address space, place the mapping 1 GiB-aligned */
-	h->raw_len = 2 * PUD_SIZE_;
-	h->raw = mmap(NULL, h->raw_len, PROT_NONE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (h->raw == MAP_FAILED) {
-		h->raw = NULL;
-		snprintf(t->err, sizeof(t->err), "mmap reserve: %s", strerror(errno));
+	if (hu_reserve(h, t->err, sizeof(t->err)))
 		return -1;
-	}
-	want = (char *)(((uintptr_t)h->raw + PUD_SIZE_ - 1) & ~(PUD_SIZE_ - 1));
-	h->base = mmap(want, PUD_SIZE_, PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_ANONYMOUS | MAP_HUGETLB | MAP_FIXED, -1, 0);
-	if (h->base == MAP_FAILED) {
+	p = mmap(h->base, PUD_SIZE_, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS | MAP_HUGETLB | MAP_FIXED, -1, 0);
+	if (p == MAP_FAILED) {
 		int e = errno;
 
-		h->base = NULL;
 		snprintf(t->err, sizeof(t->err), "mmap 1 GiB MAP_HUGETLB: %s%s",
 			 strerror(e), e == ENOMEM ? " (the free huge pages found "
 			 "before were taken meanwhile, or a hugetlb cgroup limit "
@@ -156,8 +172,7 @@ static int hu_event(struct trigger *t, uint64_t *ns)
 
 		gb_forked_child(self);
 		prctl(PR_SET_NAME, gb_name_unshare);
-		for (unsigned int i = 0; i < touch; i++)
-			h->base[(size_t)i * (PUD_SIZE_ / touch)] += 1;
+		hu_touch(h, touch);
 		t0 = timer_start(&gb_timer);
 		if (munmap(h->base, PUD_SIZE_))
 			_exit(3);
@@ -246,8 +261,7 @@ static void huf_child_loop(struct huf *f, unsigned int touch, int cmd, int reply
 			if (huf_map_file(f))
 				ok = 'e';
 			else
-				for (unsigned int i = 0; i < touch; i++)
-					f->hu.base[(size_t)i * (PUD_SIZE_ / touch)] += 1;
+				hu_touch(&f->hu, touch);
 		} else if (c == 'u' && huf_unmap(f)) {
 			ok = 'e';
 		}
@@ -261,7 +275,6 @@ static int huf_setup(struct trigger *t)
 {
 	struct huf *f = calloc(1, sizeof(*f));
 	pid_t self = getpid();
-	char *want;
 
 	if (!f)
 		return -1;
@@ -275,16 +288,8 @@ static int huf_setup(struct trigger *t)
 			 strerror(errno));
 		return errno == ENOMEM ? 1 : -1;
 	}
-	f->hu.raw_len = 2 * PUD_SIZE_;
-	f->hu.raw = mmap(NULL, f->hu.raw_len, PROT_NONE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (f->hu.raw == MAP_FAILED) {
-		f->hu.raw = NULL;
-		snprintf(t->err, sizeof(t->err), "mmap reserve: %s", strerror(errno));
+	if (hu_reserve(&f->hu, t->err, sizeof(t->err)))
 		return -1;
-	}
-	want = (char *)(((uintptr_t)f->hu.raw + PUD_SIZE_ - 1) & ~(PUD_SIZE_ - 1));
-	f->hu.base = want;
 	for (int i = 0; i < 2; i++) {
 		int c[2], r[2];
 
